@@ -1,0 +1,46 @@
+import type { RegistrarSettings } from '#registrar/commons/settings.ts';
+import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
+import type { AuditLog } from '#registrar/ports/audit.ts';
+import type { Authenticator } from '#registrar/ports/authenticator.ts';
+import type { Clock } from '#registrar/ports/clock.ts';
+import type { CredentialIssuer } from '#registrar/ports/credentials.ts';
+import type { Logger } from '#registrar/ports/logger.ts';
+import type { RegistrationStore } from '#registrar/ports/store.ts';
+import type { ExpiryTimers } from '#registrar/ports/timers.ts';
+
+/** Everything the registration procedure works with. */
+export interface RegistrarDependencies {
+  readonly settings: RegistrarSettings;
+  readonly store: RegistrationStore;
+  readonly timers: ExpiryTimers;
+  readonly audit: AuditLog;
+  readonly authenticator: Authenticator;
+  readonly credentials: CredentialIssuer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Cryptographically random bytes (stems, salts); defaults to node:crypto. */
+  readonly randomBytes?: (size: number) => Uint8Array;
+}
+
+/**
+ * The registrar as both transports (local HTTP server, Lambda) and both
+ * timer kinds see it.
+ */
+export interface Registrar {
+  /** Handles one oneM2M request. Never throws: every failure is a response. */
+  handle(request: HttpRequest): Promise<HttpResponse>;
+
+  /**
+   * Called by an expiry timer: de-registers `aei` exactly as a Delete does
+   * when, and only when, its stored registration has expired. A late,
+   * repeated or stale call does nothing.
+   */
+  expire(aei: string): Promise<void>;
+
+  /**
+   * Operator revocation: ends the registration of `aei` as a Delete does.
+   *
+   * @returns `false` when there was no live registration.
+   */
+  revoke(aei: string, actor: string): Promise<boolean>;
+}
