@@ -1,0 +1,358 @@
+import { join } from 'node:path';
+import {
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  Alarm,
+  ComparisonOperator,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AttributeType,
+  BillingMode,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import {
+  Grant,
+  type IGrantable,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type FunctionGrant, RegistrarFunction } from './registrar-function.ts';
+
+/** Registrar settings passed to both functions (see product.md). */
+export interface RegistrarFunctionSettings {
+  /** `M2M_SECURITY`. @default 'signed' */
+  readonly security?: 'signed' | 'open';
+  /** `M2M_FORCE_OPEN`: lets `open` run in the cloud. @default false */
+  readonly forceOpen?: boolean;
+  /** `M2M_CSE_ID`. @default the registrar's own default */
+  readonly cseId?: string;
+  /** `M2M_CSE_RN`. @default the registrar's own default */
+  readonly cseRn?: string;
+  /** `M2M_SP_ID`. @default the registrar's own default */
+  readonly spId?: string;
+  /** `M2M_CLOCK_SKEW_S`. @default the registrar's own default */
+  readonly clockSkewS?: number;
+  /** `M2M_DEFAULT_LIFETIME_S`. @default the registrar's own default */
+  readonly defaultLifetimeS?: number;
+  /** `M2M_MAX_LIFETIME_S`. @default the registrar's own default */
+  readonly maxLifetimeS?: number;
+}
+
+/** Properties of {@link RegistrarStack}. */
+export interface RegistrarStackProps extends StackProps {
+  /** The project root: package.json, package-lock.json, functions/. */
+  readonly projectRoot: string;
+  /**
+   * Whether the table refuses to be deleted, and the table, keys and logs
+   * are retained when the stack goes.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** @default the registrar's defaults, signatures on */
+  readonly settings?: RegistrarFunctionSettings;
+  /**
+   * Entry files of the functions.
+   *
+   * @default functions/handlers/api.ts and expiry.ts under projectRoot
+   */
+  readonly entries?: { readonly api: string; readonly expiry: string };
+}
+
+/** DynamoDB actions the functions use, transactions included. */
+const tableActions = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+];
+
+/**
+ * The registrar in the cloud.
+ *
+ * An HTTP API sends every oneM2M path to the api function; a DynamoDB
+ * table holds enrollments and registrations; two KMS HMAC keys are the
+ * enrollment and registration roots; EventBridge Scheduler calls the
+ * expiry function at each registration's expiration time, with an
+ * encrypted dead-letter queue and an alarm behind it.
+ */
+export class RegistrarStack extends Stack {
+  public constructor(scope: Construct, id: string, props: RegistrarStackProps) {
+    super(scope, id, props);
+    const protect = props.deletionProtection ?? true;
+    const removalPolicy = protect
+      ? RemovalPolicy.RETAIN
+      : RemovalPolicy.DESTROY;
+    const entries = props.entries ?? {
+      api: join(props.projectRoot, 'functions/handlers/api.ts'),
+      expiry: join(props.projectRoot, 'functions/handlers/expiry.ts'),
+    };
+
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: protect,
+      removalPolicy,
+    });
+    const enrollmentKey = this.macKey('EnrollmentKey', 'enrollment-root', {
+      removalPolicy,
+    });
+    const registrationKey = this.macKey(
+      'RegistrationKey',
+      'registration-root',
+      { removalPolicy },
+    );
+    const scheduleGroup = new ScheduleGroup(this, 'ExpirySchedules', {
+      scheduleGroupName: `${this.stackName}-expiry`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const deadLetters = new Queue(this, 'ExpiryDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the expiry schedules; ' +
+        'a dead-letter queue of its own would only move the same messages.',
+    });
+    const deadLetterAlarm = new Alarm(this, 'ExpiryDeadLettersAlarm', {
+      alarmDescription:
+        'An expiry schedule could not invoke the expiry function: ' +
+        'a registration may outlive its expiration time.',
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const settings = settingsEnvironment(props.settings ?? {});
+    const common = {
+      projectRoot: props.projectRoot,
+      logRemovalPolicy: removalPolicy,
+      logRetention: RetentionDays.ONE_MONTH,
+    };
+    const tableEnvironment = {
+      M2M_TABLE_NAME: table.tableName,
+      M2M_SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
+    };
+    const schedules = (...actions: string[]): FunctionGrant => {
+      return (grantee) =>
+        Grant.addToPrincipal({
+          grantee,
+          actions: actions.map((action) => `scheduler:${action}`),
+          resourceArns: [
+            this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: `${scheduleGroup.scheduleGroupName}/*`,
+            }),
+          ],
+        });
+    };
+    const tableAccess: FunctionGrant = (grantee) =>
+      table.grant(grantee, ...tableActions);
+
+    const expiry = new RegistrarFunction(this, 'Expiry', {
+      ...common,
+      entry: entries.expiry,
+      description: 'm2m-registrar: de-registers an expired AE',
+      timeout: Duration.seconds(30),
+      environment: { ...settings, ...tableEnvironment },
+      grants: [tableAccess, schedules('DeleteSchedule')],
+    });
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description:
+        'Assumed by EventBridge Scheduler to call the expiry function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    });
+    schedulerRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [expiry.function.functionArn],
+      }),
+    );
+    schedulerRole.addToPolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetters.queueArn],
+      }),
+    );
+    const passSchedulerRole: FunctionGrant = (grantee: IGrantable) =>
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['iam:PassRole'],
+        resourceArns: [schedulerRole.roleArn],
+        conditions: {
+          StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+        },
+      });
+
+    const api = new RegistrarFunction(this, 'Api', {
+      ...common,
+      entry: entries.api,
+      description: 'm2m-registrar: the oneM2M HTTP binding',
+      environment: {
+        ...settings,
+        ...tableEnvironment,
+        M2M_ENROLLMENT_KEY_ID: enrollmentKey.keyArn,
+        M2M_REGISTRATION_KEY_ID: registrationKey.keyArn,
+        M2M_SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+        M2M_EXPIRY_FUNCTION_ARN: expiry.function.functionArn,
+        M2M_SCHEDULE_DLQ_ARN: deadLetters.queueArn,
+      },
+      grants: [
+        tableAccess,
+        (grantee) => enrollmentKey.grant(grantee, 'kms:GenerateMac'),
+        (grantee) => registrationKey.grant(grantee, 'kms:GenerateMac'),
+        schedules('CreateSchedule', 'UpdateSchedule', 'DeleteSchedule'),
+        passSchedulerRole,
+      ],
+    });
+    for (const fn of [api, expiry]) {
+      Validations.of(fn.role).acknowledge({
+        id:
+          'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:' +
+          'scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
+          `${scheduleGroup.scheduleGroupName}/*]`,
+        reason:
+          'Schedules are named per registration at run time; the grant is ' +
+          "limited to the registrar's own schedule group.",
+      });
+    }
+    const httpApi = this.httpApi(api, removalPolicy);
+
+    const outputs: Record<string, string> = {
+      ApiUrl: httpApi.apiEndpoint,
+      TableName: table.tableName,
+      EnrollmentKeyAlias: `alias/${this.stackName}/enrollment-root`,
+      RegistrationKeyAlias: `alias/${this.stackName}/registration-root`,
+      ScheduleGroupName: scheduleGroup.scheduleGroupName,
+      DeadLetterQueueUrl: deadLetters.queueUrl,
+      DeadLetterAlarmName: deadLetterAlarm.alarmName,
+      ApiFunctionName: api.function.functionName,
+      ExpiryFunctionName: expiry.function.functionName,
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value });
+    }
+  }
+
+  /** An HMAC-SHA-256 root key with an alias under the stack's name. */
+  private macKey(
+    id: string,
+    role: string,
+    options: { removalPolicy: RemovalPolicy },
+  ): Key {
+    const key = new Key(this, id, {
+      description: `m2m-registrar ${role} (HMAC-SHA-256)`,
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      alias: `${this.stackName}/${role}`,
+      removalPolicy: options.removalPolicy,
+      pendingWindow: Duration.days(30),
+    });
+    Validations.of(key).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-KMS5',
+      reason:
+        'KMS cannot rotate HMAC keys; the operator rotates by creating a ' +
+        'new key and moving the alias (see README).',
+    });
+    return key;
+  }
+
+  /**
+   * The HTTP API: one greedy route covers every path form of the oneM2M
+   * binding (`/cse-in`, `/cse-in/<rn>`, `/<ri>`, `/~/<cse-id>/...`,
+   * `/_/<sp-id>/<cse-id>/...`, `/-/<rn>`), any method.
+   */
+  private httpApi(api: RegistrarFunction, removalPolicy: RemovalPolicy) {
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'm2m-registrar: oneM2M HTTP binding',
+      createDefaultStage: false,
+    });
+    httpApi.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('Registrar', api.function),
+    });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    new HttpStage(this, 'HttpApiStage', {
+      httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+      },
+    });
+    Validations.of(httpApi).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'Every request is authenticated in the api function by its ' +
+        'RFC 9421 signature over the body, which an authorizer cannot see.',
+    });
+    return httpApi;
+  }
+}
+
+/** The registrar settings as environment variables; unset ones are left out. */
+function settingsEnvironment(
+  settings: RegistrarFunctionSettings,
+): Record<string, string> {
+  const pairs: Array<[string, string | number | boolean | undefined]> = [
+    ['M2M_SECURITY', settings.security ?? 'signed'],
+    ['M2M_FORCE_OPEN', settings.forceOpen === true ? 'true' : undefined],
+    ['M2M_CSE_ID', settings.cseId],
+    ['M2M_CSE_RN', settings.cseRn],
+    ['M2M_SP_ID', settings.spId],
+    ['M2M_CLOCK_SKEW_S', settings.clockSkewS],
+    ['M2M_DEFAULT_LIFETIME_S', settings.defaultLifetimeS],
+    ['M2M_MAX_LIFETIME_S', settings.maxLifetimeS],
+  ];
+  const environment: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    if (value !== undefined) {
+      environment[name] = String(value);
+    }
+  }
+  return environment;
+}

@@ -1,0 +1,564 @@
+import type { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RegistrarStack,
+  type RegistrarStackProps,
+} from '../../infra/registrar-stack.ts';
+import {
+  fixtureEntry,
+  projectRoot,
+  type Synthesis,
+  synthesize,
+} from './synthesize.ts';
+
+const entries = { api: fixtureEntry, expiry: fixtureEntry };
+
+function registrarStack(
+  props: Partial<RegistrarStackProps> = {},
+): (app: App) => RegistrarStack {
+  return (app) =>
+    new RegistrarStack(app, 'Registrar', { projectRoot, entries, ...props });
+}
+
+/** The logical id of the only resource of `type` whose id starts with `prefix`. */
+function logicalId(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) =>
+    id.startsWith(prefix),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] ?? '';
+}
+
+const scheduleArn = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':scheduler:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':schedule/Registrar-expiry/*',
+    ],
+  ],
+};
+
+describe('RegistrarStack', () => {
+  let synthesis: Synthesis;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesis = synthesize(registrarStack());
+    template = synthesis.template;
+  });
+
+  afterAll(() => synthesis.dispose());
+
+  describe('table', () => {
+    it('is keyed by pk and sk, on demand, with TTL on ttl', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      });
+    });
+
+    it('has point-in-time recovery and encryption', () => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    it('is protected from deletion and retained by default', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+        DeletionPolicy: 'Retain',
+      });
+    });
+  });
+
+  describe('root keys', () => {
+    it.each([['enrollment-root'], ['registration-root']])(
+      'has an HMAC-SHA-256 key aliased %s',
+      (role) => {
+        const alias = template.findResources('AWS::KMS::Alias', {
+          Properties: { AliasName: `alias/Registrar/${role}` },
+        });
+        const [definition] = Object.values(alias);
+        const keyId = definition?.Properties.TargetKeyId['Fn::GetAtt'][0];
+
+        template.hasResource('AWS::KMS::Key', {
+          Properties: Match.objectLike({
+            KeySpec: 'HMAC_256',
+            KeyUsage: 'GENERATE_VERIFY_MAC',
+          }),
+          DeletionPolicy: 'Retain',
+        });
+        expect(template.toJSON().Resources[keyId].Properties).toMatchObject({
+          KeySpec: 'HMAC_256',
+          KeyUsage: 'GENERATE_VERIFY_MAC',
+        });
+      },
+    );
+
+    it('has exactly two keys', () => {
+      template.resourceCountIs('AWS::KMS::Key', 2);
+    });
+  });
+
+  describe('expiry scheduling', () => {
+    it('has a schedule group named after the stack', () => {
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+        Name: 'Registrar-expiry',
+      });
+    });
+
+    it('has an SQS-encrypted dead-letter queue that refuses plain HTTP', () => {
+      const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
+
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ],
+        },
+      });
+    });
+
+    it('alarms on any visible message in the dead-letter queue', () => {
+      const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
+
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } },
+        ],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+      });
+    });
+
+    it('lets only Scheduler of this account assume the scheduler role', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            {
+              Action: 'sts:AssumeRole',
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: {
+                StringEquals: {
+                  'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                },
+              },
+            },
+          ],
+        },
+        ManagedPolicyArns: Match.absent(),
+      });
+    });
+
+    it('lets the scheduler role only invoke the expiry function and use the DLQ', () => {
+      const role = logicalId(template, 'AWS::IAM::Role', 'SchedulerRole');
+      const expiry = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'ExpiryFunction',
+      );
+      const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: 'lambda:InvokeFunction',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [expiry, 'Arn'] },
+            },
+            {
+              Action: 'sqs:SendMessage',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+            },
+          ],
+        },
+      });
+    });
+  });
+
+  describe('functions', () => {
+    it.each([
+      ['ApiFunction', 10],
+      ['ExpiryFunction', 30],
+    ])(
+      '%s runs Node.js 24 on arm64, traced, %is timeout',
+      (prefix, timeout) => {
+        const id = logicalId(template, 'AWS::Lambda::Function', prefix);
+
+        expect(template.toJSON().Resources[id].Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Timeout: timeout,
+        });
+      },
+    );
+
+    it.each([['ApiLogs'], ['ExpiryLogs'], ['HttpApiAccessLogs']])(
+      'keeps %s for a month',
+      (prefix) => {
+        const id = logicalId(template, 'AWS::Logs::LogGroup', prefix);
+
+        expect(template.toJSON().Resources[id]).toMatchObject({
+          Properties: { RetentionInDays: 30 },
+          DeletionPolicy: 'Retain',
+        });
+      },
+    );
+
+    it('gives the api function the names of everything it calls', () => {
+      const api = logicalId(template, 'AWS::Lambda::Function', 'ApiFunction');
+      const resources = template.toJSON().Resources;
+
+      expect(resources[api].Properties.Environment.Variables).toEqual({
+        M2M_SECURITY: 'signed',
+        M2M_TABLE_NAME: {
+          Ref: logicalId(template, 'AWS::DynamoDB::Table', 'Table'),
+        },
+        M2M_SCHEDULE_GROUP: 'Registrar-expiry',
+        M2M_ENROLLMENT_KEY_ID: {
+          'Fn::GetAtt': [
+            logicalId(template, 'AWS::KMS::Key', 'EnrollmentKey'),
+            'Arn',
+          ],
+        },
+        M2M_REGISTRATION_KEY_ID: {
+          'Fn::GetAtt': [
+            logicalId(template, 'AWS::KMS::Key', 'RegistrationKey'),
+            'Arn',
+          ],
+        },
+        M2M_SCHEDULER_ROLE_ARN: {
+          'Fn::GetAtt': [
+            logicalId(template, 'AWS::IAM::Role', 'SchedulerRole'),
+            'Arn',
+          ],
+        },
+        M2M_EXPIRY_FUNCTION_ARN: {
+          'Fn::GetAtt': [
+            logicalId(template, 'AWS::Lambda::Function', 'ExpiryFunction'),
+            'Arn',
+          ],
+        },
+        M2M_SCHEDULE_DLQ_ARN: {
+          'Fn::GetAtt': [
+            logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters'),
+            'Arn',
+          ],
+        },
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('grants the api function exactly what it needs', () => {
+      const role = logicalId(template, 'AWS::IAM::Role', 'ApiRole');
+      const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Effect: 'Allow',
+              Resource: {
+                'Fn::GetAtt': [
+                  logicalId(template, 'AWS::Logs::LogGroup', 'ApiLogs'),
+                  'Arn',
+                ],
+              },
+            },
+            {
+              Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              Effect: 'Allow',
+              Resource: '*',
+            },
+            {
+              Action: [
+                'dynamodb:GetItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:ConditionCheckItem',
+                'dynamodb:Query',
+              ],
+              Effect: 'Allow',
+              Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+            },
+            {
+              Action: 'kms:GenerateMac',
+              Effect: 'Allow',
+              Resource: {
+                'Fn::GetAtt': [
+                  logicalId(template, 'AWS::KMS::Key', 'EnrollmentKey'),
+                  'Arn',
+                ],
+              },
+            },
+            {
+              Action: 'kms:GenerateMac',
+              Effect: 'Allow',
+              Resource: {
+                'Fn::GetAtt': [
+                  logicalId(template, 'AWS::KMS::Key', 'RegistrationKey'),
+                  'Arn',
+                ],
+              },
+            },
+            {
+              Action: [
+                'scheduler:CreateSchedule',
+                'scheduler:UpdateSchedule',
+                'scheduler:DeleteSchedule',
+              ],
+              Effect: 'Allow',
+              Resource: scheduleArn,
+            },
+            {
+              Action: 'iam:PassRole',
+              Effect: 'Allow',
+              Resource: {
+                'Fn::GetAtt': [
+                  logicalId(template, 'AWS::IAM::Role', 'SchedulerRole'),
+                  'Arn',
+                ],
+              },
+              Condition: {
+                StringEquals: {
+                  'iam:PassedToService': 'scheduler.amazonaws.com',
+                },
+              },
+            },
+          ],
+        },
+      });
+    });
+
+    it('grants the expiry function the table and schedule deletion only', () => {
+      const role = logicalId(template, 'AWS::IAM::Role', 'ExpiryRole');
+      const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Effect: 'Allow',
+              Resource: {
+                'Fn::GetAtt': [
+                  logicalId(template, 'AWS::Logs::LogGroup', 'ExpiryLogs'),
+                  'Arn',
+                ],
+              },
+            },
+            {
+              Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              Effect: 'Allow',
+              Resource: '*',
+            },
+            {
+              Action: [
+                'dynamodb:GetItem',
+                'dynamodb:PutItem',
+                'dynamodb:UpdateItem',
+                'dynamodb:DeleteItem',
+                'dynamodb:ConditionCheckItem',
+                'dynamodb:Query',
+              ],
+              Effect: 'Allow',
+              Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+            },
+            {
+              Action: 'scheduler:DeleteSchedule',
+              Effect: 'Allow',
+              Resource: scheduleArn,
+            },
+          ],
+        },
+      });
+    });
+
+    it('has no other IAM policies than the three roles', () => {
+      template.resourceCountIs('AWS::IAM::Policy', 3);
+      template.resourceCountIs('AWS::IAM::Role', 3);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('sends any method on any path to the api function', () => {
+      const api = logicalId(template, 'AWS::Lambda::Function', 'ApiFunction');
+
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'ANY /{proxy+}',
+      });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [api, 'Arn'] },
+      });
+    });
+
+    it('auto-deploys a $default stage with access logs', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: {
+          DestinationArn: {
+            'Fn::GetAtt': [
+              logicalId(template, 'AWS::Logs::LogGroup', 'HttpApiAccessLogs'),
+              'Arn',
+            ],
+          },
+        },
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it.each([
+      ['ApiUrl'],
+      ['TableName'],
+      ['EnrollmentKeyAlias'],
+      ['RegistrationKeyAlias'],
+      ['ScheduleGroupName'],
+      ['DeadLetterQueueUrl'],
+      ['DeadLetterAlarmName'],
+      ['ApiFunctionName'],
+      ['ExpiryFunctionName'],
+    ])('names %s', (name) => {
+      template.hasOutput(name, { Value: Match.anyValue() });
+    });
+
+    it('gives the key aliases as operators type them', () => {
+      template.hasOutput('EnrollmentKeyAlias', {
+        Value: 'alias/Registrar/enrollment-root',
+      });
+      template.hasOutput('RegistrationKeyAlias', {
+        Value: 'alias/Registrar/registration-root',
+      });
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('reports no finding that is not acknowledged', () => {
+      expect(synthesis.violations).toEqual([]);
+    });
+
+    it('acknowledges each finding on its own resource with a reason', () => {
+      const acknowledged = synthesis.acknowledged.map((finding) => ({
+        rule: finding.acknowledgedId,
+        paths: finding.violatingConstructs.map((c) => c.constructPath),
+      }));
+
+      expect(acknowledged).toEqual(
+        expect.arrayContaining([
+          {
+            rule: 'AwsSolutions::AwsSolutions-SQS3',
+            paths: ['Registrar/ExpiryDeadLetters/Resource'],
+          },
+          {
+            rule: 'AwsSolutions::AwsSolutions-APIG4',
+            paths: ['Registrar/HttpApi/ANY--{proxy+}/Resource'],
+          },
+        ]),
+      );
+      for (const finding of synthesis.acknowledged) {
+        expect(finding.reason?.length ?? 0).toBeGreaterThan(40);
+      }
+    });
+  });
+
+  describe('with deletion protection off', () => {
+    let unprotected: Synthesis;
+
+    beforeAll(() => {
+      unprotected = synthesize(registrarStack({ deletionProtection: false }), {
+        bundle: false,
+      });
+    });
+
+    afterAll(() => unprotected.dispose());
+
+    it('lets the table, keys and logs go with the stack', () => {
+      unprotected.template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+        DeletionPolicy: 'Delete',
+      });
+      unprotected.template.allResources('AWS::KMS::Key', {
+        DeletionPolicy: 'Delete',
+      });
+      unprotected.template.allResources('AWS::Logs::LogGroup', {
+        DeletionPolicy: 'Delete',
+      });
+    });
+  });
+
+  describe('with settings', () => {
+    let configured: Synthesis;
+
+    beforeAll(() => {
+      configured = synthesize(
+        registrarStack({
+          settings: {
+            security: 'open',
+            forceOpen: true,
+            cseId: '/id-test',
+            defaultLifetimeS: 60,
+          },
+        }),
+        { bundle: false },
+      );
+    });
+
+    afterAll(() => configured.dispose());
+
+    it('passes them to both functions as environment variables', () => {
+      const functions = configured.template.findResources(
+        'AWS::Lambda::Function',
+      );
+
+      for (const definition of Object.values(functions)) {
+        expect(definition.Properties.Environment.Variables).toMatchObject({
+          M2M_SECURITY: 'open',
+          M2M_FORCE_OPEN: 'true',
+          M2M_CSE_ID: '/id-test',
+          M2M_DEFAULT_LIFETIME_S: '60',
+        });
+      }
+      expect(Object.keys(functions)).toHaveLength(2);
+    });
+  });
+});
