@@ -37,7 +37,7 @@ describe('RegistrarFunction', () => {
     });
   });
 
-  afterAll(() => synthesis.dispose());
+  afterAll(() => synthesis?.dispose());
 
   it('runs Node.js 24 on arm64 with active tracing', () => {
     synthesis.template.hasResourceProperties('AWS::Lambda::Function', {

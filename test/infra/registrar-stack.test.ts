@@ -30,6 +30,16 @@ function logicalId(template: Template, type: string, prefix: string): string {
   return ids[0] ?? '';
 }
 
+/** The ARNs of a table and of its indexes, as a grant lists them. */
+function tableAndIndexes(table: string): unknown[] {
+  return [
+    { 'Fn::GetAtt': [table, 'Arn'] },
+    {
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']],
+    },
+  ];
+}
+
 const scheduleArn = {
   'Fn::Join': [
     '',
@@ -54,7 +64,7 @@ describe('RegistrarStack', () => {
     template = synthesis.template;
   });
 
-  afterAll(() => synthesis.dispose());
+  afterAll(() => synthesis?.dispose());
 
   describe('table', () => {
     it('is keyed by pk and sk, on demand, with TTL on ttl', () => {
@@ -66,9 +76,30 @@ describe('RegistrarStack', () => {
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi', AttributeType: 'S' },
+          { AttributeName: 'aei', AttributeType: 'S' },
+          { AttributeName: 'expiresAt', AttributeType: 'N' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      });
+    });
+
+    it.each([
+      ['byAei', 'aei'],
+      ['byExpiry', 'expiresAt'],
+    ])('has the index %s on gsi and %s, all attributes', (name, sortKey) => {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          {
+            IndexName: name,
+            KeySchema: [
+              { AttributeName: 'gsi', KeyType: 'HASH' },
+              { AttributeName: sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ]),
       });
     });
 
@@ -314,7 +345,7 @@ describe('RegistrarStack', () => {
                 'dynamodb:Query',
               ],
               Effect: 'Allow',
-              Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+              Resource: tableAndIndexes(table),
             },
             {
               Action: 'kms:GenerateMac',
@@ -398,7 +429,7 @@ describe('RegistrarStack', () => {
                 'dynamodb:Query',
               ],
               Effect: 'Allow',
-              Resource: [{ 'Fn::GetAtt': [table, 'Arn'] }],
+              Resource: tableAndIndexes(table),
             },
             {
               Action: 'scheduler:DeleteSchedule',
@@ -510,7 +541,7 @@ describe('RegistrarStack', () => {
       });
     });
 
-    afterAll(() => unprotected.dispose());
+    afterAll(() => unprotected?.dispose());
 
     it('lets the table, keys and logs go with the stack', () => {
       unprotected.template.hasResource('AWS::DynamoDB::Table', {
@@ -543,7 +574,7 @@ describe('RegistrarStack', () => {
       );
     });
 
-    afterAll(() => configured.dispose());
+    afterAll(() => configured?.dispose());
 
     it('passes them to both functions as environment variables', () => {
       const functions = configured.template.findResources(
