@@ -1,7 +1,10 @@
 import type { RegistrarSettings } from '#registrar/commons/settings.ts';
 import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
 import type { AuditLog } from '#registrar/ports/audit.ts';
-import type { Authenticator } from '#registrar/ports/authenticator.ts';
+import type {
+  Authenticator,
+  RegistrationPolicy,
+} from '#registrar/ports/authenticator.ts';
 import type { Clock } from '#registrar/ports/clock.ts';
 import type { CredentialIssuer } from '#registrar/ports/credentials.ts';
 import type { Logger } from '#registrar/ports/logger.ts';
@@ -20,6 +23,19 @@ export interface RegistrarDependencies {
   readonly logger: Logger;
   /** Cryptographically random bytes (stems, salts); defaults to node:crypto. */
   readonly randomBytes?: (size: number) => Uint8Array;
+  /**
+   * The current policy of an enrollment, used to clamp `et` on an Update of
+   * a registration it allowed. Absent, or `undefined` for an enrollment that
+   * is gone: the lifetimes of the settings apply.
+   */
+  readonly enrollmentPolicy?: (
+    enrollmentId: string,
+  ) => Promise<RegistrationPolicy | undefined>;
+  /**
+   * When the `<CSEBase>` came into being (its `ct` and `lt`), epoch ms.
+   * Defaults to the time {@link createRegistrar} is called.
+   */
+  readonly cseCreatedAt?: number;
 }
 
 /**
@@ -44,3 +60,5 @@ export interface Registrar {
    */
   revoke(aei: string, actor: string): Promise<boolean>;
 }
+
+export { createRegistrar } from './create-registrar.ts';

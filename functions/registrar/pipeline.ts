@@ -1,0 +1,195 @@
+import { checkBodySize } from '#registrar/onem2m/body.ts';
+import {
+  InvalidChildResourceTypeError,
+  NotFoundError,
+  NotImplementedError,
+  OneM2mError,
+  OperationNotAllowedError,
+} from '#registrar/onem2m/errors.ts';
+import { parseRequestHeaders } from '#registrar/onem2m/headers.ts';
+import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
+import { parseQuery } from '#registrar/onem2m/query.ts';
+import {
+  buildResponse,
+  errorOutcome,
+  type Outcome,
+} from '#registrar/onem2m/response.ts';
+import { Rsc } from '#registrar/onem2m/rsc.ts';
+import { resolveTarget, type Target } from '#registrar/onem2m/target.ts';
+import { bindPrincipal, checkAeAccess } from './access.ts';
+import { deleteAe, retrieveAe, updateAe } from './ae-operations.ts';
+import type { ProcedureResult, RequestContext, Runtime } from './context.ts';
+import { isExpired, type Registration } from './model.ts';
+import { register } from './register.ts';
+import { AE_RESOURCE_TYPE, cseBaseResource } from './representation.ts';
+
+/** The `m2m:dbg` of every unexpected failure; the cause is only logged. */
+export const INTERNAL_ERROR_MESSAGE = 'internal error';
+
+/** What the pipeline learnt about a request, for its log line. */
+interface Trace {
+  operation?: string;
+  requestId?: string;
+  aei?: string | undefined;
+}
+
+/**
+ * Handles one request in the contract's check order and never throws.
+ *
+ * Order: body size, header checks and query (`4000`, `4001`, `4005`,
+ * `4008`, `4015`, `5207`), authentication and its binding to the
+ * originator (`4106`), target lookup (`4004`), operation and parent type
+ * (`4005`, `5001`, `4108`), access (`4103`), then the procedure's own
+ * checks. One `request handled` line is logged per request: info for
+ * success, warn for a caller's mistake, error (with the cause) for `5000`.
+ */
+export async function handleRequest(
+  runtime: Runtime,
+  request: HttpRequest,
+): Promise<HttpResponse> {
+  const trace: Trace = {};
+  let outcome: Outcome;
+  try {
+    const result = await run(runtime, request, trace);
+    trace.aei = result.aei;
+    outcome = result;
+  } catch (error) {
+    outcome = failureOutcome(runtime, error, trace);
+  }
+  logOutcome(runtime, outcome, trace);
+  return buildResponse(outcome, request);
+}
+
+async function run(
+  runtime: Runtime,
+  request: HttpRequest,
+  trace: Trace,
+): Promise<ProcedureResult> {
+  const now = runtime.clock.now();
+  checkBodySize(request.body);
+  const headers = parseRequestHeaders(request, now);
+  trace.operation = headers.operation;
+  trace.requestId = headers.requestId;
+  const query = parseQuery(request.query, headers.operation);
+  const principal = await runtime.authenticator.authenticate(request);
+  bindPrincipal(principal, headers, runtime.settings);
+  const target = resolveTarget(request.path, runtime.settings.cse);
+  const context: RequestContext = {
+    headers,
+    query,
+    principal,
+    now,
+    body: request.body,
+  };
+  const found = await lookup(runtime, target, now);
+  if (found === 'cse') {
+    return onCseBase(runtime, context);
+  }
+  trace.aei = found.aei;
+  return onAe(runtime, context, found);
+}
+
+async function lookup(
+  runtime: Runtime,
+  target: Target,
+  now: number,
+): Promise<Registration | 'cse'> {
+  if (target.kind === 'cse') {
+    return 'cse';
+  }
+  const { store } = runtime;
+  const found =
+    target.kind === 'aeByName'
+      ? await store.findByName(target.rn)
+      : await store.findByAei(target.ri);
+  if (found === undefined || isExpired(found, now)) {
+    throw new NotFoundError('no resource at this path');
+  }
+  return found;
+}
+
+function onCseBase(
+  runtime: Runtime,
+  context: RequestContext,
+): Promise<ProcedureResult> | ProcedureResult {
+  const { operation } = context.headers;
+  if (operation === 'retrieve') {
+    const cb = cseBaseResource(runtime.settings, runtime.cseCreatedAt);
+    return { rsc: Rsc.OK, content: { 'm2m:cb': cb } };
+  }
+  if (operation === 'create') {
+    checkCreatesAe(context);
+    return register(runtime, context);
+  }
+  throw new OperationNotAllowedError(
+    `${operation} is not allowed on the <CSEBase>`,
+  );
+}
+
+function onAe(
+  runtime: Runtime,
+  context: RequestContext,
+  registration: Registration,
+): Promise<ProcedureResult> | ProcedureResult {
+  const { operation, originator } = context.headers;
+  if (operation === 'notify') {
+    throw new OperationNotAllowedError('this CSE takes no Notify for an <AE>');
+  }
+  if (operation === 'create') {
+    checkCreatesAe(context);
+    throw new InvalidChildResourceTypeError(
+      'an <AE> can only be created under the <CSEBase>',
+    );
+  }
+  checkAeAccess(originator, registration, runtime.settings);
+  if (operation === 'retrieve') {
+    return retrieveAe(runtime, registration);
+  }
+  if (operation === 'update') {
+    return updateAe(runtime, registration, context);
+  }
+  return deleteAe(runtime, registration, context);
+}
+
+function checkCreatesAe(context: RequestContext): void {
+  if (context.headers.resourceType !== AE_RESOURCE_TYPE) {
+    throw new NotImplementedError(
+      'this registrar only creates <AE> resources (ty=2)',
+    );
+  }
+}
+
+function failureOutcome(
+  runtime: Runtime,
+  error: unknown,
+  trace: Trace,
+): Outcome {
+  if (error instanceof OneM2mError) {
+    return errorOutcome(error.rsc, error.message);
+  }
+  runtime.logger.error('unexpected failure', {
+    ...trace,
+    cause: describe(error),
+  });
+  return errorOutcome(Rsc.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
+}
+
+function logOutcome(runtime: Runtime, outcome: Outcome, trace: Trace): void {
+  const fields = { ...trace, rsc: outcome.rsc };
+  if (outcome.rsc >= 5000) {
+    runtime.logger.error('request handled', fields);
+  } else if (outcome.rsc >= 4000) {
+    const dbg = outcome.content?.['m2m:dbg'];
+    runtime.logger.warn('request handled', { ...fields, reason: dbg });
+  } else {
+    runtime.logger.info('request handled', fields);
+  }
+}
+
+/** The name, message and stack of a thrown value, never its own fields. */
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack };
+  }
+  return { name: typeof error };
+}
