@@ -79,13 +79,13 @@ export class DynamoAuditLog implements AuditLog {
 }
 
 function fromItem(item: Record<string, unknown>): AuditRecord {
-  const requestId = item['requestId'];
-  const details = item['details'];
+  const requestId = item.requestId;
+  const details = item.details;
   return {
-    aei: String(item['aei']),
-    action: String(item['action']) as AuditAction,
-    at: Number(item['at']),
-    actor: String(item['actor']),
+    aei: String(item.aei),
+    action: String(item.action) as AuditAction,
+    at: Number(item.at),
+    actor: String(item.actor),
     ...(typeof requestId === 'string' ? { requestId } : {}),
     ...(typeof details === 'object' && details !== null
       ? { details: details as Record<string, string | number | boolean> }

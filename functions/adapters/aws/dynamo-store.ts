@@ -118,7 +118,7 @@ export class DynamoRegistrationStore implements RegistrationStore {
         ConsistentRead: true,
       }),
     );
-    const aei = claim.Item?.['aei'];
+    const aei = claim.Item?.aei;
     if (typeof aei !== 'string') {
       return undefined;
     }
@@ -330,23 +330,23 @@ function nameItem(registration: Registration): Item {
 
 function fromItem(item: Item): Registration {
   const registration: Registration = {
-    aei: String(item['aei']),
-    rn: String(item['rn']),
-    attributes: JSON.parse(String(item['attributes'])),
-    createdAt: Number(item['createdAt']),
-    modifiedAt: Number(item['modifiedAt']),
-    expiresAt: Number(item['expiresAt']),
-    version: Number(item['version']),
-    salt: String(item['salt']),
-    generation: Number(item['generation']),
+    aei: String(item.aei),
+    rn: String(item.rn),
+    attributes: JSON.parse(String(item.attributes)),
+    createdAt: Number(item.createdAt),
+    modifiedAt: Number(item.modifiedAt),
+    expiresAt: Number(item.expiresAt),
+    version: Number(item.version),
+    salt: String(item.salt),
+    generation: Number(item.generation),
   };
   return {
     ...registration,
-    ...(typeof item['enrollmentId'] === 'string'
-      ? { enrollmentId: item['enrollmentId'] }
+    ...(typeof item.enrollmentId === 'string'
+      ? { enrollmentId: item.enrollmentId }
       : {}),
-    ...(typeof item['previousGenerationUntil'] === 'number'
-      ? { previousGenerationUntil: item['previousGenerationUntil'] }
+    ...(typeof item.previousGenerationUntil === 'number'
+      ? { previousGenerationUntil: item.previousGenerationUntil }
       : {}),
   };
 }

@@ -66,7 +66,7 @@ describe('DynamoAuditLog', () => {
 
     const keys = dynamo
       .commandCalls(PutCommand)
-      .map((call) => String(call.args[0].input.Item?.['sk']));
+      .map((call) => String(call.args[0].input.Item?.sk));
     expect(keys[0]?.localeCompare(keys[1] ?? '')).toBe(-1);
   });
 
