@@ -131,13 +131,20 @@ export class DynamoRegistrationStore implements RegistrationStore {
     registration: Registration,
     expectedVersion: number,
   ): Promise<void> {
+    if (registration.version !== expectedVersion + 1) {
+      throw new VersionConflictError(registration.aei);
+    }
     const codes = await this.#transact([
       {
         Put: {
           TableName: this.#table,
           Item: registrationItem(registration),
-          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
+          ConditionExpression:
+            'attribute_exists(pk) AND version = :expected AND rn = :rn',
+          ExpressionAttributeValues: {
+            ':expected': expectedVersion,
+            ':rn': registration.rn,
+          },
         },
       },
       {

@@ -239,8 +239,8 @@ describe('DynamoRegistrationStore', () => {
                 ttl: ttl + 3600,
               },
               ConditionExpression:
-                'attribute_exists(pk) AND version = :expected',
-              ExpressionAttributeValues: { ':expected': 1 },
+                'attribute_exists(pk) AND version = :expected AND rn = :rn',
+              ExpressionAttributeValues: { ':expected': 1, ':rn': 'sensor' },
             },
           },
           {
@@ -263,6 +263,13 @@ describe('DynamoRegistrationStore', () => {
       const attempt = store().replace(renewed, 1);
 
       await expect(attempt).rejects.toBeInstanceOf(VersionConflictError);
+    });
+
+    it('throws VersionConflictError without writing when the version does not follow', async () => {
+      const attempt = store().replace({ ...renewed, version: 3 }, 1);
+
+      await expect(attempt).rejects.toBeInstanceOf(VersionConflictError);
+      expect(dynamo.calls()).toHaveLength(0);
     });
   });
 
