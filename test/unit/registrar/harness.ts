@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MemoryAuditLog } from '#registrar/adapters/memory/audit-log.ts';
 import { RecordingLogger } from '#registrar/adapters/memory/logger.ts';
 import { MemoryRegistrationStore } from '#registrar/adapters/memory/store.ts';
@@ -63,7 +64,8 @@ export function harness(overrides: Partial<RegistrarDependencies> = {}) {
     logger,
     randomBytes: (size) => {
       counter += 1;
-      return new Uint8Array(size).map((_, i) => (counter * 31 + i * 7) % 248);
+      const seed = createHash('sha512').update(String(counter)).digest();
+      return new Uint8Array(size).map((_, i) => seed[i % seed.length] ?? 0);
     },
     ...overrides,
   };
