@@ -10,6 +10,8 @@ import { NotAuthenticatedError } from '#registrar/onem2m/errors.ts';
  * - `stale`, `future`, `expired`: `created`/`expires` against server time
  * - `missing-content-digest`, `malformed-content-digest`, `digest-mismatch`
  * - `unknown-keyid`: no usable key behind `keyid`
+ * - `throttled`: a recent failed attempt with this enrollment's
+ *   credential; the next attempt is checked only after a delay
  * - `locked`: too many failed attempts with this enrollment's credential
  * - `bad-signature`: the MAC does not match
  * - `replayed`: the `(keyid, nonce)` pair was accepted before
@@ -26,6 +28,7 @@ export type SignatureCheck =
   | 'malformed-content-digest'
   | 'digest-mismatch'
   | 'unknown-keyid'
+  | 'throttled'
   | 'locked'
   | 'bad-signature'
   | 'replayed';
