@@ -79,16 +79,24 @@ export class SqliteRegistrationStore implements RegistrationStore {
     return this.#findOne('rn', rn);
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   *
+   * A `registration` whose version does not follow `expectedVersion`, or
+   * whose name differs from the stored one, is refused as a conflict too.
+   */
   public async replace(
     registration: Registration,
     expectedVersion: number,
   ): Promise<void> {
+    if (registration.version !== expectedVersion + 1) {
+      throw new VersionConflictError(registration.aei);
+    }
     const result = this.#database
       .statement(
         `UPDATE registrations
          SET version = ?, expires_at = ?, record = ?
-         WHERE aei = ? AND version = ?`,
+         WHERE aei = ? AND version = ? AND rn = ?`,
       )
       .run(
         registration.version,
@@ -96,6 +104,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
         JSON.stringify(registration),
         registration.aei,
         expectedVersion,
+        registration.rn,
       );
     if (result.changes !== 1) {
       throw new VersionConflictError(registration.aei);

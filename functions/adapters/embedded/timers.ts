@@ -44,7 +44,12 @@ export interface SqliteExpiryTimersOptions {
    * @default 30000
    */
   readonly pollIntervalMs?: number;
-  /** First retry delay after a failed callback, doubled per attempt. @default 1000 */
+  /**
+   * First retry delay after a failed callback, milliseconds; doubled per
+   * attempt.
+   *
+   * @default 1000
+   */
   readonly retryBaseMs?: number;
   /** Longest retry delay, milliseconds. @default 60000 */
   readonly retryMaxMs?: number;

@@ -105,6 +105,18 @@ describe('SqliteRegistrationStore', () => {
     expect((await store.findByAei('Cabc'))?.version).toBe(1);
   });
 
+  it.each([
+    ['a version that does not follow', { version: 3 }],
+    ['a changed name', { version: 2, rn: 'renamed' }],
+  ])('refuses a replacement with %s', async (_case, changes) => {
+    await store.insert(aRegistration());
+
+    const replace = store.replace(aRegistration(changes), 1);
+
+    await expect(replace).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await store.findByAei('Cabc')).toEqual(aRegistration());
+  });
+
   it('removes a record only when its version matches', async () => {
     await store.insert(aRegistration());
 

@@ -1,0 +1,13 @@
+import type { CommandGroup } from './command.ts';
+import { registrationGroup } from './registration.ts';
+import { serveGroup } from './serve.ts';
+
+/**
+ * Every command group of `m2m-registrar`, in the order the help lists
+ * them. A new group is one file exporting a {@link CommandGroup} and one
+ * line here.
+ */
+export const commandGroups: readonly CommandGroup[] = [
+  serveGroup,
+  registrationGroup,
+];

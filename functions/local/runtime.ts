@@ -1,0 +1,187 @@
+import { resolve } from 'node:path';
+import { SqliteAuditLog } from '#registrar/adapters/embedded/audit-log.ts';
+import {
+  type EmbeddedDatabase,
+  openDatabase,
+} from '#registrar/adapters/embedded/database.ts';
+import { SqliteRegistrationStore } from '#registrar/adapters/embedded/sqlite-store.ts';
+import { SqliteExpiryTimers } from '#registrar/adapters/embedded/timers.ts';
+import {
+  type LocalSettings,
+  SettingError,
+} from '#registrar/commons/settings.ts';
+import type { Authenticator } from '#registrar/ports/authenticator.ts';
+import { type Clock, systemClock } from '#registrar/ports/clock.ts';
+import type { CredentialIssuer } from '#registrar/ports/credentials.ts';
+import type { Logger } from '#registrar/ports/logger.ts';
+import { createRegistrar } from '#registrar/registrar/create-registrar.ts';
+import {
+  openAuthenticator,
+  openCredentialIssuer,
+} from '#registrar/registrar/open-access.ts';
+import type { Registrar } from '#registrar/registrar/registrar.ts';
+import { createLocalServer } from './server.ts';
+
+/** What the embedded runtime is composed from, besides the settings. */
+export interface RuntimeOptions {
+  readonly logger: Logger;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** Longest sleep of the expiry timers between looks at their table. */
+  readonly timerPollIntervalMs?: number;
+}
+
+/**
+ * The embedded registrar and the adapters under it, on one data folder.
+ *
+ * The command line uses it as is (its timers never fire, they only arm and
+ * disarm); the server also starts the timers.
+ */
+export interface EmbeddedRegistrar {
+  readonly registrar: Registrar;
+  readonly database: EmbeddedDatabase;
+  readonly store: SqliteRegistrationStore;
+  readonly audit: SqliteAuditLog;
+  readonly timers: SqliteExpiryTimers;
+  /** Stops the timers (when started) and closes the database. */
+  close(): Promise<void>;
+}
+
+/** The running local registrar: server, timers and store. */
+export interface LocalRuntime {
+  /** Where the server listens, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The data folder, as an absolute path. */
+  readonly dataDir: string;
+  readonly settings: LocalSettings;
+  readonly registrar: Registrar;
+  /** The store under the registrar, for inspection (tests, tools). */
+  readonly store: SqliteRegistrationStore;
+  /** The audit log under the registrar. */
+  readonly audit: SqliteAuditLog;
+  /** Stops accepting, finishes requests in flight, stops timers, closes. */
+  stop(): Promise<void>;
+}
+
+/** Composes the embedded registrar on the data folder of `settings`. */
+export function composeEmbeddedRegistrar(
+  settings: LocalSettings,
+  options: RuntimeOptions,
+): EmbeddedRegistrar {
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(settings.dataDir);
+  const store = new SqliteRegistrationStore(database);
+  const audit = new SqliteAuditLog(database);
+  const timers = new SqliteExpiryTimers({
+    database,
+    store,
+    clock,
+    logger: options.logger,
+    ...(options.timerPollIntervalMs === undefined
+      ? {}
+      : { pollIntervalMs: options.timerPollIntervalMs }),
+  });
+  const registrar = createRegistrar({
+    settings,
+    store,
+    timers,
+    audit,
+    ...security(settings),
+    clock,
+    logger: options.logger,
+    cseCreatedAt: cseCreatedAt(database, clock),
+  });
+  return {
+    registrar,
+    database,
+    store,
+    audit,
+    timers,
+    async close() {
+      await timers.stop();
+      database.close();
+    },
+  };
+}
+
+/**
+ * When this data folder's `<CSEBase>` came into being: the first start's
+ * time, kept in the database so that `ct` stays the same across restarts.
+ */
+function cseCreatedAt(database: EmbeddedDatabase, clock: Clock): number {
+  database.ensureSchema(`
+    CREATE TABLE IF NOT EXISTS cse_base (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      created_at INTEGER NOT NULL
+    ) STRICT`);
+  database
+    .statement(
+      `INSERT INTO cse_base (id, created_at) VALUES (1, ?)
+       ON CONFLICT DO NOTHING`,
+    )
+    .run(clock.now());
+  const row = database
+    .statement('SELECT created_at FROM cse_base WHERE id = 1')
+    .get() as { created_at: number };
+  return row.created_at;
+}
+
+/**
+ * How requests are authenticated and which credentials are issued.
+ *
+ * Known gap: only open mode is composed; signed mode (the key file, the
+ * RFC 9421 authenticator and the credential issuer) plugs in here.
+ */
+function security(settings: LocalSettings): {
+  authenticator: Authenticator;
+  credentials: CredentialIssuer;
+} {
+  if (settings.security !== 'open') {
+    throw new SettingError(
+      'M2M_SECURITY',
+      'signed mode is not available in the embedded runtime yet; ' +
+        'set M2M_SECURITY=open',
+    );
+  }
+  return {
+    authenticator: openAuthenticator,
+    credentials: openCredentialIssuer,
+  };
+}
+
+/**
+ * Starts the local registrar: opens the data folder, starts the expiry
+ * timers (which first catch up on anything that expired while stopped)
+ * and the HTTP server.
+ */
+export async function startLocalRuntime(
+  settings: LocalSettings,
+  options: RuntimeOptions,
+): Promise<LocalRuntime> {
+  const embedded = composeEmbeddedRegistrar(settings, options);
+  const { registrar, timers } = embedded;
+  const server = createLocalServer({
+    handler: (request) => registrar.handle(request),
+    logger: options.logger,
+  });
+  let url: string;
+  try {
+    url = await server.listen(settings.port, settings.host);
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+  timers.start((aei) => registrar.expire(aei));
+  return {
+    url,
+    dataDir: resolve(settings.dataDir),
+    settings,
+    registrar,
+    store: embedded.store,
+    audit: embedded.audit,
+    async stop() {
+      await server.close();
+      await embedded.close();
+    },
+  };
+}
