@@ -214,10 +214,11 @@ function write(outgoing: ServerResponse, response: HttpResponse): void {
   if (outgoing.destroyed) {
     return;
   }
-  const headers: Record<string, string | number> = { ...response.headers };
-  if (response.body !== undefined) {
-    headers['Content-Length'] = Buffer.byteLength(response.body);
-  }
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'Content-Length':
+      response.body === undefined ? 0 : Buffer.byteLength(response.body),
+  };
   outgoing.writeHead(response.status, headers);
   outgoing.end(response.body);
 }

@@ -88,6 +88,19 @@ describe('local server', () => {
     expect(await response.json()).toEqual({ 'm2m:dbg': 'é' });
   });
 
+  it('sends a response without a body with a zero Content-Length', async () => {
+    const url = await start(async () => ({
+      status: 200,
+      headers: { 'X-M2M-RSC': '2002' },
+      body: undefined,
+    }));
+
+    const response = await fetch(`${url}/cse-in/x`, { method: 'DELETE' });
+
+    expect(response.headers.get('content-length')).toBe('0');
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+  });
+
   it('reads an oversized body only up to one byte past the limit', async () => {
     const sizes: (number | undefined)[] = [];
     const url = await start(async (request) => {
