@@ -6,7 +6,10 @@ import {
   OneM2mError,
   OperationNotAllowedError,
 } from '#registrar/onem2m/errors.ts';
-import { parseRequestHeaders } from '#registrar/onem2m/headers.ts';
+import {
+  parseRequestHeaders,
+  type RequestHeaders,
+} from '#registrar/onem2m/headers.ts';
 import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
 import { parseQuery } from '#registrar/onem2m/query.ts';
 import {
@@ -16,6 +19,11 @@ import {
 } from '#registrar/onem2m/response.ts';
 import { Rsc } from '#registrar/onem2m/rsc.ts';
 import { resolveTarget, type Target } from '#registrar/onem2m/target.ts';
+import type { Principal } from '#registrar/ports/authenticator.ts';
+import {
+  isRotationPath,
+  rotateCredential,
+} from '#registrar/security/rotation.ts';
 import { bindPrincipal, checkAeAccess } from './access.ts';
 import { deleteAe, retrieveAe, updateAe } from './ae-operations.ts';
 import type { ProcedureResult, RequestContext, Runtime } from './context.ts';
@@ -73,6 +81,9 @@ async function run(
   const query = parseQuery(request.query, headers.operation);
   const principal = await runtime.authenticator.authenticate(request);
   bindPrincipal(principal, headers, runtime.settings);
+  if (isRotationPath(request.path)) {
+    return rotate(runtime, headers, principal, now);
+  }
   const target = resolveTarget(request.path, runtime.settings.cse);
   const context: RequestContext = {
     headers,
@@ -149,6 +160,29 @@ function onAe(
     return updateAe(runtime, registration, context);
   }
   return deleteAe(runtime, registration, context);
+}
+
+/** The registrar's own credential rotation (security/rotation.ts). */
+function rotate(
+  runtime: Runtime,
+  headers: RequestHeaders,
+  principal: Principal,
+  now: number,
+): Promise<ProcedureResult> {
+  if (headers.operation !== 'notify') {
+    throw new OperationNotAllowedError(
+      'a rotation is a POST without a resource type',
+    );
+  }
+  return rotateCredential(
+    { ...runtime, rotationGraceS: runtime.rotationGraceS ?? 300 },
+    {
+      principal,
+      originator: headers.originator,
+      requestId: headers.requestId,
+      now,
+    },
+  );
 }
 
 function checkCreatesAe(context: RequestContext): void {

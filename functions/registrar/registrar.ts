@@ -32,6 +32,11 @@ export interface RegistrarDependencies {
     enrollmentId: string,
   ) => Promise<RegistrationPolicy | undefined>;
   /**
+   * Grace period of the previous credential generation after a rotation,
+   * seconds (`M2M_ROTATION_GRACE_S`). Defaults to 300.
+   */
+  readonly rotationGraceS?: number;
+  /**
    * When the `<CSEBase>` came into being (its `ct` and `lt`), epoch ms.
    * Defaults to the time {@link createRegistrar} is called.
    */
