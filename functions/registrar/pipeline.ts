@@ -64,7 +64,11 @@ export async function handleRequest(
   } catch (error) {
     outcome = failureOutcome(runtime, error, trace);
   }
-  logOutcome(runtime, outcome, trace);
+  try {
+    logOutcome(runtime, outcome, trace);
+  } catch {
+    // A broken logger must not turn an answered request into a throw.
+  }
   return buildResponse(outcome, request);
 }
 
@@ -201,10 +205,14 @@ function failureOutcome(
   if (error instanceof OneM2mError) {
     return errorOutcome(error.rsc, error.message);
   }
-  runtime.logger.error('unexpected failure', {
-    ...trace,
-    cause: describe(error),
-  });
+  try {
+    runtime.logger.error('unexpected failure', {
+      ...trace,
+      cause: describe(error),
+    });
+  } catch {
+    // The answer stays 5000 even when the cause cannot be logged.
+  }
   return errorOutcome(Rsc.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
 }
 

@@ -66,7 +66,7 @@ export async function register(
   }
   const registration = newRegistration(runtime, context, {
     stem,
-    rn: content.rn ?? (await pickName(runtime, stem, context.now)),
+    rn: content.rn ?? (await pickName(runtime, stem, context)),
     content,
     policy,
   });
@@ -137,15 +137,20 @@ function validatedContent(decoded: DecodedBody, release: string): AeCreate {
 
 /**
  * **choice**: without `rn` the `<AE>` is named after its stem; when a live
- * `<AE>` already uses that name, a random suffix makes it unique.
+ * `<AE>` already uses that name, a random suffix makes it unique. An
+ * expired holder of the name is ended first, as for an asked name.
  */
 async function pickName(
   runtime: Runtime,
   stem: string,
-  now: number,
+  context: RequestContext,
 ): Promise<string> {
   const holder = await runtime.store.findByName(stem);
-  if (holder === undefined || isExpired(holder, now)) {
+  if (holder === undefined) {
+    return stem;
+  }
+  if (isExpired(holder, context.now)) {
+    await endExpired(runtime, holder, context);
     return stem;
   }
   return `${stem}_${randomAlphanumeric(runtime.randomBytes, 8)}`;

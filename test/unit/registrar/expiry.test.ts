@@ -316,3 +316,17 @@ describe('revoke', () => {
     expect(rsc(response)).toBe(4004);
   });
 });
+
+describe('an expired holder of a stem used as a name', () => {
+  it('frees the name for a registration without rn', async () => {
+    const { registrar, clock, store } = harness();
+    await registrar.handle(createRequest('Cfirst', aeBody({ rn: 'Csecond' })));
+    clock.advance(DEFAULT_LIFETIME_MS);
+
+    const response = await registrar.handle(createRequest('Csecond'));
+
+    expect(rsc(response)).toBe(2001);
+    expect(json(response)['m2m:ae'].rn).toBe('Csecond');
+    expect(await store.findByAei('Cfirst')).toBeUndefined();
+  });
+});

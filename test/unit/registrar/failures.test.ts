@@ -285,3 +285,30 @@ describe('request log', () => {
     expect(JSON.stringify(audit.all())).not.toContain('secret-path');
   });
 });
+
+describe('a broken logger', () => {
+  it('still gets an answer, never a throw', async () => {
+    const throwing = () => {
+      throw new Error('log sink closed');
+    };
+    const logger = {
+      debug: throwing,
+      info: throwing,
+      warn: throwing,
+      error: throwing,
+      child: () => logger,
+    };
+    const { registrar } = harness({
+      logger,
+      authenticator: {
+        authenticate: async () => {
+          throw new Error('unexpected');
+        },
+      },
+    });
+
+    const response = await registrar.handle(createRequest('Clight'));
+
+    expect(rsc(response)).toBe(5000);
+  });
+});
