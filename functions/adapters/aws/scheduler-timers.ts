@@ -11,16 +11,34 @@ import {
 import { type Clock, systemClock } from '#registrar/ports/clock.ts';
 import type { ExpiryTimers } from '#registrar/ports/timers.ts';
 
-/** Where the schedules live and what they invoke. */
-export interface SchedulerTimersConfig {
-  /** The schedule group (`M2M_SCHEDULE_GROUP`). */
-  readonly groupName: string;
+/** What a schedule invokes; needed to arm, not to disarm. */
+export interface ScheduleTarget {
   /** The expiry function's ARN (`M2M_EXPIRY_FUNCTION_ARN`). */
   readonly targetArn: string;
   /** The role Scheduler assumes to invoke it (`M2M_SCHEDULER_ROLE_ARN`). */
   readonly roleArn: string;
   /** The SQS queue for deliveries that failed (`M2M_SCHEDULE_DLQ_ARN`). */
   readonly deadLetterArn: string;
+}
+
+/** Where the schedules live and what they invoke. */
+export interface SchedulerTimersConfig {
+  /** The schedule group (`M2M_SCHEDULE_GROUP`). */
+  readonly groupName: string;
+  /**
+   * What the schedules invoke. Absent in the expiry function, which only
+   * disarms: its own ARN in its own environment would be a cycle in the
+   * stack.
+   */
+  readonly target?: ScheduleTarget | undefined;
+}
+
+/** Arming was asked of timers configured without a target. */
+export class NoScheduleTargetError extends Error {
+  public constructor() {
+    super('expiry timers without a schedule target cannot arm');
+    this.name = 'NoScheduleTargetError';
+  }
 }
 
 /**
@@ -152,21 +170,24 @@ export class SchedulerExpiryTimers implements ExpiryTimers {
   }
 
   #scheduleOf(aei: string, at: number): CreateScheduleInput {
-    const config = this.#config;
+    const { groupName, target } = this.#config;
+    if (target === undefined) {
+      throw new NoScheduleTargetError();
+    }
     const fireAt = Math.max(at, this.#clock.now() + MIN_LEAD_MS);
     return {
       Name: scheduleNameOf(aei),
-      GroupName: config.groupName,
+      GroupName: groupName,
       ScheduleExpression: atExpressionOf(fireAt),
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
       Target: {
-        Arn: config.targetArn,
-        RoleArn: config.roleArn,
+        Arn: target.targetArn,
+        RoleArn: target.roleArn,
         Input: JSON.stringify({ aei }),
-        DeadLetterConfig: { Arn: config.deadLetterArn },
+        DeadLetterConfig: { Arn: target.deadLetterArn },
         RetryPolicy: EXPIRY_RETRY_POLICY,
       },
     };

@@ -10,18 +10,20 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   atExpressionOf,
+  NoScheduleTargetError,
   SchedulerExpiryTimers,
   scheduleNameOf,
 } from '#registrar/adapters/aws/scheduler-timers.ts';
 
 const scheduler = mockClient(SchedulerClient);
 
-const config = {
-  groupName: 'm2m-expiry',
+const target = {
   targetArn: 'arn:aws:lambda:eu-west-1:111122223333:function:expiry',
   roleArn: 'arn:aws:iam::111122223333:role/scheduler',
   deadLetterArn: 'arn:aws:sqs:eu-west-1:111122223333:expiry-dlq',
 };
+
+const config = { groupName: 'm2m-expiry', target };
 
 const now = Date.parse('2026-03-01T12:00:00.000Z');
 const clock = { now: () => now };
@@ -40,10 +42,10 @@ function expectedSchedule(name: string, expression: string, aei: string) {
     ActionAfterCompletion: 'DELETE',
     State: 'ENABLED',
     Target: {
-      Arn: config.targetArn,
-      RoleArn: config.roleArn,
+      Arn: target.targetArn,
+      RoleArn: target.roleArn,
       Input: JSON.stringify({ aei }),
-      DeadLetterConfig: { Arn: config.deadLetterArn },
+      DeadLetterConfig: { Arn: target.deadLetterArn },
       RetryPolicy: {
         MaximumEventAgeInSeconds: 86_400,
         MaximumRetryAttempts: 185,
@@ -220,6 +222,21 @@ describe('SchedulerExpiryTimers', () => {
       Name: 'C_7edev',
       GroupName: 'm2m-expiry',
     });
+  });
+
+  it('refuses to arm without a target, and still disarms', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    const client = new SchedulerClient({});
+    const disarmOnly = new SchedulerExpiryTimers(client, {
+      groupName: 'm2m-expiry',
+    });
+
+    const arming = disarmOnly.arm('Cdev', now + 60_000);
+    const disarming = disarmOnly.disarm('Cdev');
+
+    await expect(arming).rejects.toBeInstanceOf(NoScheduleTargetError);
+    await expect(disarming).resolves.toBeUndefined();
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
   });
 
   it('treats a missing schedule as disarmed', async () => {
