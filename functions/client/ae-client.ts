@@ -8,6 +8,12 @@ import {
 } from './request.ts';
 import { type Fetch, type OneM2mResponse, send } from './transport.ts';
 
+/**
+ * The registrar's own credential rotation operation (security.md 5): a
+ * POST without body or `ty`, signed with the current registration secret.
+ */
+export const ROTATION_PATH = '/.well-known/m2m-registrar/rotate';
+
 /** The local registrar's address, the default base URL. */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
 
@@ -158,6 +164,32 @@ export class AeClient {
       this.#identity = { ...identity, et: ae.et };
     }
     return { ae, response };
+  }
+
+  /**
+   * Rotates the registration secret: the registrar answers `2004` with a
+   * new secret (generation + 1), which the client signs with from now on.
+   * The previous one keeps working for the registrar's grace period.
+   *
+   * @throws {TransportError} the answer carries no new secret (a
+   *   registrar running open answers `4005` instead).
+   */
+  public async rotate(): Promise<OneM2mResponse> {
+    const identity = this.#registered();
+    const response = await this.exchange(
+      { method: 'POST', path: ROTATION_PATH, origin: identity.aei },
+      identity.credential,
+    );
+    const issued = readCredentialMember(response.body);
+    if (issued === undefined) {
+      throw new TransportError('the rotation answer has no new secret');
+    }
+    this.#identity = {
+      ...identity,
+      credential: { keyid: issued.keyid, key: issued.key },
+      et: issued.et,
+    };
+    return response;
   }
 
   /** Deletes the `<AE>`: the registration ends and its secret dies. */

@@ -122,6 +122,32 @@ describe('AeClient', () => {
     expect(client.identity?.et).toBe('20310101T000000');
   });
 
+  it('rotates with a signed POST and signs with the new secret after', async () => {
+    const next = new Uint8Array(32).fill(3);
+    const server = await serve((request) =>
+      request.method === 'POST'
+        ? oneM2mAnswer(200, 2004, {
+            'm2m-registrar:cred': {
+              ...created['m2m-registrar:cred'],
+              kid: 'reg:Cx7k2:1',
+              key: Buffer.from(next).toString('base64url'),
+            },
+          })
+        : oneM2mAnswer(200, 2000, {}),
+    );
+    const client = new AeClient({ baseUrl: server.url, identity });
+
+    await client.rotate();
+    await client.retrieve();
+
+    const [rotation, retrieve] = server.received;
+    expect(rotation?.path).toBe('/.well-known/m2m-registrar/rotate');
+    expect(rotation?.headers['content-type']).toBeUndefined();
+    expect(rotation?.headers['x-m2m-origin']).toBe('Cx7k2');
+    expect(rotation && verifiedKeyid(rotation, ks)).toBe('reg:Cx7k2:0');
+    expect(retrieve && verifiedKeyid(retrieve, next)).toBe('reg:Cx7k2:1');
+  });
+
   it('forgets the registration once deleted', async () => {
     const server = await serve(() => oneM2mAnswer(200, 2002));
     const client = new AeClient({ baseUrl: server.url, identity });
