@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest, harness, json, request, rsc } from './harness.ts';
 
-describe('registrar', () => {
+describe('<AE> lifecycle', () => {
   it('registers, retrieves, updates and deletes an AE', async () => {
     const { registrar } = harness();
 
