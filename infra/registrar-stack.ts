@@ -177,9 +177,13 @@ export class RegistrarStack extends Stack {
       logRemovalPolicy: removalPolicy,
       logRetention: RetentionDays.ONE_MONTH,
     };
-    const tableEnvironment = {
+    // Both functions read the same settings; the expiry function gets the
+    // key ids without any KMS permission, since it derives no key.
+    const sharedEnvironment = {
       M2M_TABLE_NAME: table.tableName,
       M2M_SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
+      M2M_ENROLLMENT_KEY_ID: enrollmentKey.keyArn,
+      M2M_REGISTRATION_KEY_ID: registrationKey.keyArn,
     };
     const schedules = (...actions: string[]): FunctionGrant => {
       return (grantee) =>
@@ -203,7 +207,7 @@ export class RegistrarStack extends Stack {
       entry: entries.expiry,
       description: 'm2m-registrar: de-registers an expired AE',
       timeout: Duration.seconds(30),
-      environment: { ...settings, ...tableEnvironment },
+      environment: { ...settings, ...sharedEnvironment },
       grants: [tableAccess, schedules('DeleteSchedule')],
     });
     const schedulerRole = new Role(this, 'SchedulerRole', {
@@ -243,9 +247,7 @@ export class RegistrarStack extends Stack {
       description: 'm2m-registrar: the oneM2M HTTP binding',
       environment: {
         ...settings,
-        ...tableEnvironment,
-        M2M_ENROLLMENT_KEY_ID: enrollmentKey.keyArn,
-        M2M_REGISTRATION_KEY_ID: registrationKey.keyArn,
+        ...sharedEnvironment,
         M2M_SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
         M2M_EXPIRY_FUNCTION_ARN: expiry.function.functionArn,
         M2M_SCHEDULE_DLQ_ARN: deadLetters.queueArn,

@@ -13,6 +13,9 @@ import {
   synthesize,
 } from './synthesize.ts';
 
+/** Bundling and cdk-nag take a while on a shared machine. */
+const SYNTH_TIMEOUT_MS = 120_000;
+
 describe('RegistrarFunction', () => {
   let synthesis: Synthesis;
 
@@ -35,7 +38,7 @@ describe('RegistrarFunction', () => {
       });
       return stack;
     });
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   afterAll(() => synthesis?.dispose());
 

@@ -12,6 +12,9 @@ import {
   synthesize,
 } from './synthesize.ts';
 
+/** Bundling and cdk-nag take a while on a shared machine. */
+const SYNTH_TIMEOUT_MS = 120_000;
+
 const entries = { api: fixtureEntry, expiry: fixtureEntry };
 
 function registrarStack(
@@ -62,7 +65,7 @@ describe('RegistrarStack', () => {
   beforeAll(() => {
     synthesis = synthesize(registrarStack());
     template = synthesis.template;
-  });
+  }, SYNTH_TIMEOUT_MS);
 
   afterAll(() => synthesis?.dispose());
 
@@ -312,6 +315,25 @@ describe('RegistrarStack', () => {
       });
     });
 
+    it('gives the expiry function the table, group and key ids but no schedule target', () => {
+      const expiry = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'ExpiryFunction',
+      );
+      const variables =
+        template.toJSON().Resources[expiry].Properties.Environment.Variables;
+
+      expect(Object.keys(variables).sort()).toEqual([
+        'M2M_ENROLLMENT_KEY_ID',
+        'M2M_REGISTRATION_KEY_ID',
+        'M2M_SCHEDULE_GROUP',
+        'M2M_SECURITY',
+        'M2M_TABLE_NAME',
+        'NODE_OPTIONS',
+      ]);
+    });
+
     it('grants the api function exactly what it needs', () => {
       const role = logicalId(template, 'AWS::IAM::Role', 'ApiRole');
       const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
@@ -539,7 +561,7 @@ describe('RegistrarStack', () => {
       unprotected = synthesize(registrarStack({ deletionProtection: false }), {
         bundle: false,
       });
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     afterAll(() => unprotected?.dispose());
 
@@ -572,7 +594,7 @@ describe('RegistrarStack', () => {
         }),
         { bundle: false },
       );
-    });
+    }, SYNTH_TIMEOUT_MS);
 
     afterAll(() => configured?.dispose());
 
