@@ -1,5 +1,7 @@
 import { createJsonLogger, logLevelFrom } from '#registrar/local/logger.ts';
 import { startLocalRuntime } from '#registrar/local/runtime.ts';
+import type { MasterCredential } from '#registrar/security/enrollments.ts';
+import { readSecuritySettings } from '#registrar/security/security-settings.ts';
 import type { CommandContext, CommandGroup } from './command.ts';
 
 /** What `serve` prints once the server listens. */
@@ -7,6 +9,11 @@ export interface ServeBanner {
   readonly url: string;
   readonly dataDir: string;
   readonly security: string;
+  /**
+   * Created by this first start in signed mode: the demo enrollment and
+   * its master credential (printed on the terminal, never logged).
+   */
+  readonly demoEnrollment?: MasterCredential;
 }
 
 const openWarning = [
@@ -35,6 +42,21 @@ function stopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** How to use the demo enrollment a first start created. */
+function demoLines(demo: MasterCredential | undefined): string[] {
+  if (demo === undefined) {
+    return [];
+  }
+  return [
+    '',
+    `First start: created the demo enrollment "${demo.enrollmentId}".`,
+    `  sign a Create <AE> with keyid ${demo.keyid} and this master`,
+    `  credential (base64url, keep it secret): ${demo.key}`,
+    `  show it again: m2m-registrar enrollment credential ${demo.enrollmentId}`,
+    '',
+  ];
+}
+
 async function serve(context: CommandContext): Promise<number> {
   const settings = context.settings();
   const logger = createJsonLogger(logLevelFrom(context.env.M2M_LOG_LEVEL));
@@ -43,11 +65,17 @@ async function serve(context: CommandContext): Promise<number> {
     logger.warn('running open: requests are not authenticated');
   }
   const stopped = stopSignal();
-  const runtime = await startLocalRuntime(settings, { logger });
+  const runtime = await startLocalRuntime(settings, {
+    logger,
+    security: readSecuritySettings(context.env),
+  });
   const banner: ServeBanner = {
     url: runtime.url,
     dataDir: runtime.dataDir,
     security: settings.security,
+    ...(runtime.demoEnrollment === undefined
+      ? {}
+      : { demoEnrollment: runtime.demoEnrollment }),
   };
   context.print(banner, (shown) =>
     [
@@ -55,6 +83,7 @@ async function serve(context: CommandContext): Promise<number> {
       `  data folder: ${shown.dataDir}`,
       `  security:    ${shown.security}`,
       `  CSEBase:     ${shown.url}/${settings.cse.cseRn}`,
+      ...demoLines(shown.demoEnrollment),
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

@@ -4,12 +4,14 @@ import {
   type EmbeddedDatabase,
   openDatabase,
 } from '#registrar/adapters/embedded/database.ts';
+import {
+  composeSignedMode,
+  type EmbeddedSecurity,
+  type SignedModeParts,
+} from '#registrar/adapters/embedded/security.ts';
 import { SqliteRegistrationStore } from '#registrar/adapters/embedded/sqlite-store.ts';
 import { SqliteExpiryTimers } from '#registrar/adapters/embedded/timers.ts';
-import {
-  type LocalSettings,
-  SettingError,
-} from '#registrar/commons/settings.ts';
+import type { LocalSettings } from '#registrar/commons/settings.ts';
 import type { Authenticator } from '#registrar/ports/authenticator.ts';
 import { type Clock, systemClock } from '#registrar/ports/clock.ts';
 import type { CredentialIssuer } from '#registrar/ports/credentials.ts';
@@ -19,7 +21,16 @@ import {
   openAuthenticator,
   openCredentialIssuer,
 } from '#registrar/registrar/open-access.ts';
-import type { Registrar } from '#registrar/registrar/registrar.ts';
+import type {
+  Registrar,
+  RegistrarDependencies,
+} from '#registrar/registrar/registrar.ts';
+import { ensureDemoEnrollment } from '#registrar/security/demo-enrollment.ts';
+import type { MasterCredential } from '#registrar/security/enrollments.ts';
+import {
+  readSecuritySettings,
+  type SecuritySettings,
+} from '#registrar/security/security-settings.ts';
 import { createLocalServer } from './server.ts';
 
 /** What the embedded runtime is composed from, besides the settings. */
@@ -29,6 +40,17 @@ export interface RuntimeOptions {
   readonly clock?: Clock;
   /** Longest sleep of the expiry timers between looks at their table. */
   readonly timerPollIntervalMs?: number;
+  /** Signed mode's own settings; @default read from `process.env` */
+  readonly security?: SecuritySettings;
+}
+
+/** The security parts of the registrar's dependencies. */
+interface SecurityDependencies {
+  readonly authenticator: Authenticator;
+  readonly credentials: CredentialIssuer;
+  readonly enrollmentPolicy?: RegistrarDependencies['enrollmentPolicy'];
+  readonly rotationGraceS?: number;
+  readonly signed?: EmbeddedSecurity;
 }
 
 /**
@@ -43,6 +65,8 @@ export interface EmbeddedRegistrar {
   readonly store: SqliteRegistrationStore;
   readonly audit: SqliteAuditLog;
   readonly timers: SqliteExpiryTimers;
+  /** Signed mode's enrollments and key derivation; absent when open. */
+  readonly signed: EmbeddedSecurity | undefined;
   /** Stops the timers (when started) and closes the database. */
   close(): Promise<void>;
 }
@@ -59,6 +83,11 @@ export interface LocalRuntime {
   readonly store: SqliteRegistrationStore;
   /** The audit log under the registrar. */
   readonly audit: SqliteAuditLog;
+  /**
+   * The demo enrollment's master credential when this start created it
+   * (first start in signed mode): for the terminal, never for a log.
+   */
+  readonly demoEnrollment: MasterCredential | undefined;
   /** Stops accepting, finishes requests in flight, stops timers, closes. */
   stop(): Promise<void>;
 }
@@ -81,12 +110,24 @@ export function composeEmbeddedRegistrar(
       ? {}
       : { pollIntervalMs: options.timerPollIntervalMs }),
   });
+  const secured = security(
+    settings,
+    { database, registrations: store, clock, logger: options.logger },
+    options,
+  );
   const registrar = createRegistrar({
     settings,
     store,
     timers,
     audit,
-    ...security(settings),
+    authenticator: secured.authenticator,
+    credentials: secured.credentials,
+    ...(secured.enrollmentPolicy === undefined
+      ? {}
+      : { enrollmentPolicy: secured.enrollmentPolicy }),
+    ...(secured.rotationGraceS === undefined
+      ? {}
+      : { rotationGraceS: secured.rotationGraceS }),
     clock,
     logger: options.logger,
     cseCreatedAt: cseCreatedAt(database, clock),
@@ -97,6 +138,7 @@ export function composeEmbeddedRegistrar(
     store,
     audit,
     timers,
+    signed: secured.signed,
     async close() {
       await timers.stop();
       database.close();
@@ -127,26 +169,28 @@ function cseCreatedAt(database: EmbeddedDatabase, clock: Clock): number {
 }
 
 /**
- * How requests are authenticated and which credentials are issued.
- *
- * Known gap: only open mode is composed; signed mode (the key file, the
- * RFC 9421 authenticator and the credential issuer) plugs in here.
+ * How requests are authenticated and which credentials are issued: open
+ * (trust `X-M2M-Origin`, no secrets), or signed (RFC 9421 signatures with
+ * keys derived from the data folder's key file, security.md).
  */
-function security(settings: LocalSettings): {
-  authenticator: Authenticator;
-  credentials: CredentialIssuer;
-} {
-  if (settings.security !== 'open') {
-    throw new SettingError(
-      'M2M_SECURITY',
-      'signed mode is not available in the embedded runtime yet; ' +
-        'set M2M_SECURITY=open',
-    );
+function security(
+  settings: LocalSettings,
+  parts: Omit<SignedModeParts, 'settings' | 'dataDir' | 'security'>,
+  options: RuntimeOptions,
+): SecurityDependencies {
+  if (settings.security === 'open') {
+    return {
+      authenticator: openAuthenticator,
+      credentials: openCredentialIssuer,
+    };
   }
-  return {
-    authenticator: openAuthenticator,
-    credentials: openCredentialIssuer,
-  };
+  const signed = composeSignedMode({
+    ...parts,
+    settings,
+    dataDir: settings.dataDir,
+    security: options.security ?? readSecuritySettings(process.env),
+  });
+  return { ...signed, signed };
 }
 
 /**
@@ -160,6 +204,15 @@ export async function startLocalRuntime(
 ): Promise<LocalRuntime> {
   const embedded = composeEmbeddedRegistrar(settings, options);
   const { registrar, timers } = embedded;
+  const demoEnrollment =
+    embedded.signed === undefined
+      ? undefined
+      : await ensureDemoEnrollment(
+          embedded.signed.enrollments,
+          embedded.signed.derivation,
+          settings,
+          (options.clock ?? systemClock).now(),
+        );
   const server = createLocalServer({
     handler: (request) => registrar.handle(request),
     logger: options.logger,
@@ -179,6 +232,7 @@ export async function startLocalRuntime(
     registrar,
     store: embedded.store,
     audit: embedded.audit,
+    demoEnrollment,
     async stop() {
       await server.close();
       await embedded.close();
