@@ -56,6 +56,9 @@ type CancellationCodes = ReadonlyArray<string | undefined>;
  * expiry); `remove` 1 GetItem (for the name) and 1 TransactWriteItems;
  * `findByAei` 1 GetItem; `findByName` 2 GetItem; `list` and
  * `listExpiring` 1 Query per 1 MB page. Reads are strongly consistent.
+ *
+ * Every attribute an expression names goes through a `#name` alias, so
+ * no attribute can collide with DynamoDB's reserved words.
  */
 export class DynamoRegistrationStore implements RegistrationStore {
   readonly #client: DynamoDBDocumentClient;
@@ -140,7 +143,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
           TableName: this.#table,
           Item: registrationItem(registration),
           ConditionExpression:
-            'attribute_exists(pk) AND version = :expected AND rn = :rn',
+            'attribute_exists(pk) AND #version = :expected AND #rn = :rn',
+          ExpressionAttributeNames: { '#version': 'version', '#rn': 'rn' },
           ExpressionAttributeValues: {
             ':expected': expectedVersion,
             ':rn': registration.rn,
@@ -153,7 +157,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
         Put: {
           TableName: this.#table,
           Item: nameItem(registration),
-          ConditionExpression: 'attribute_not_exists(pk) OR aei = :aei',
+          ConditionExpression: 'attribute_not_exists(pk) OR #aei = :aei',
+          ExpressionAttributeNames: { '#aei': 'aei' },
           ExpressionAttributeValues: { ':aei': registration.aei },
         },
       },
@@ -178,7 +183,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
         Delete: {
           TableName: this.#table,
           Key: registrationKey(aei),
-          ConditionExpression: 'version = :expected',
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
         },
       },
@@ -186,7 +192,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
         Delete: {
           TableName: this.#table,
           Key: nameKey(stored.rn),
-          ConditionExpression: 'attribute_not_exists(pk) OR aei = :aei',
+          ConditionExpression: 'attribute_not_exists(pk) OR #aei = :aei',
+          ExpressionAttributeNames: { '#aei': 'aei' },
           ExpressionAttributeValues: { ':aei': aei },
         },
       },
@@ -211,13 +218,15 @@ export class DynamoRegistrationStore implements RegistrationStore {
         ? {
             TableName: this.#table,
             IndexName: BY_AEI_INDEX,
-            KeyConditionExpression: 'gsi = :reg',
+            KeyConditionExpression: '#gsi = :reg',
+            ExpressionAttributeNames: { '#gsi': 'gsi' },
             ExpressionAttributeValues: { ':reg': REGISTRATION_GSI_VALUE },
           }
         : {
             TableName: this.#table,
             IndexName: BY_AEI_INDEX,
-            KeyConditionExpression: 'gsi = :reg AND aei > :after',
+            KeyConditionExpression: '#gsi = :reg AND #aei > :after',
+            ExpressionAttributeNames: { '#gsi': 'gsi', '#aei': 'aei' },
             ExpressionAttributeValues: {
               ':reg': REGISTRATION_GSI_VALUE,
               ':after': after,
@@ -235,7 +244,8 @@ export class DynamoRegistrationStore implements RegistrationStore {
       {
         TableName: this.#table,
         IndexName: BY_EXPIRY_INDEX,
-        KeyConditionExpression: 'gsi = :reg AND expiresAt <= :at',
+        KeyConditionExpression: '#gsi = :reg AND #expiresAt <= :at',
+        ExpressionAttributeNames: { '#gsi': 'gsi', '#expiresAt': 'expiresAt' },
         ExpressionAttributeValues: {
           ':reg': REGISTRATION_GSI_VALUE,
           ':at': at,

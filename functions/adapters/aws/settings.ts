@@ -53,7 +53,7 @@ function required(env: Env, name: string): string {
 }
 
 function forcedOpen(env: Env): boolean {
-  const value = env['M2M_FORCE_OPEN'] ?? '';
+  const value = env.M2M_FORCE_OPEN ?? '';
   if (value !== '' && value !== 'true' && value !== 'false') {
     throw new SettingError(
       'M2M_FORCE_OPEN',

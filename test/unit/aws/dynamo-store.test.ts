@@ -239,7 +239,8 @@ describe('DynamoRegistrationStore', () => {
                 ttl: ttl + 3600,
               },
               ConditionExpression:
-                'attribute_exists(pk) AND version = :expected AND rn = :rn',
+                'attribute_exists(pk) AND #version = :expected AND #rn = :rn',
+              ExpressionAttributeNames: { '#version': 'version', '#rn': 'rn' },
               ExpressionAttributeValues: { ':expected': 1, ':rn': 'sensor' },
             },
           },
@@ -247,7 +248,8 @@ describe('DynamoRegistrationStore', () => {
             Put: {
               TableName: table,
               Item: { ...nameItem, ttl: ttl + 3600 },
-              ConditionExpression: 'attribute_not_exists(pk) OR aei = :aei',
+              ConditionExpression: 'attribute_not_exists(pk) OR #aei = :aei',
+              ExpressionAttributeNames: { '#aei': 'aei' },
               ExpressionAttributeValues: { ':aei': 'Cdev1' },
             },
           },
@@ -287,7 +289,8 @@ describe('DynamoRegistrationStore', () => {
             Delete: {
               TableName: table,
               Key: { pk: 'REG#Cdev1', sk: 'REG' },
-              ConditionExpression: 'version = :expected',
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':expected': 1 },
             },
           },
@@ -295,7 +298,8 @@ describe('DynamoRegistrationStore', () => {
             Delete: {
               TableName: table,
               Key: { pk: 'NAME#sensor', sk: 'NAME' },
-              ConditionExpression: 'attribute_not_exists(pk) OR aei = :aei',
+              ConditionExpression: 'attribute_not_exists(pk) OR #aei = :aei',
+              ExpressionAttributeNames: { '#aei': 'aei' },
               ExpressionAttributeValues: { ':aei': 'Cdev1' },
             },
           },
@@ -337,7 +341,8 @@ describe('DynamoRegistrationStore', () => {
       expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
         TableName: table,
         IndexName: 'byAei',
-        KeyConditionExpression: 'gsi = :reg AND aei > :after',
+        KeyConditionExpression: '#gsi = :reg AND #aei > :after',
+        ExpressionAttributeNames: { '#gsi': 'gsi', '#aei': 'aei' },
         ExpressionAttributeValues: { ':reg': 'REG', ':after': 'Caaa' },
         ScanIndexForward: true,
         Limit: 10,
@@ -385,7 +390,8 @@ describe('DynamoRegistrationStore', () => {
       expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
         TableName: table,
         IndexName: 'byExpiry',
-        KeyConditionExpression: 'gsi = :reg AND expiresAt <= :at',
+        KeyConditionExpression: '#gsi = :reg AND #expiresAt <= :at',
+        ExpressionAttributeNames: { '#gsi': 'gsi', '#expiresAt': 'expiresAt' },
         ExpressionAttributeValues: { ':reg': 'REG', ':at': expiresAt },
         ScanIndexForward: true,
         Limit: 25,

@@ -87,9 +87,10 @@ describe('api handler', () => {
     expect(ae).toMatchObject({ aei: 'Clight', rn: 'lightApp', api: 'Nlight' });
     const transact =
       dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input;
-    expect(
-      transact?.TransactItems?.map((item) => item.Put?.Item?.['pk']),
-    ).toEqual(['REG#Clight', 'NAME#lightApp']);
+    expect(transact?.TransactItems?.map((item) => item.Put?.Item?.pk)).toEqual([
+      'REG#Clight',
+      'NAME#lightApp',
+    ]);
     expect(
       scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input,
     ).toMatchObject({

@@ -82,7 +82,7 @@ describe('expiry handler', () => {
     const deletes = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input;
     expect(deletes?.TransactItems?.[0]?.Delete).toMatchObject({
       Key: { pk: 'REG#Clight', sk: 'REG' },
-      ConditionExpression: 'version = :expected',
+      ConditionExpression: '#version = :expected',
       ExpressionAttributeValues: { ':expected': 3 },
     });
     expect(
