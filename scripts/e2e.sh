@@ -23,9 +23,11 @@ mkdir -p "$state"
 log() { echo "e2e: $*" >&2; }
 
 ensure_ministack() {
-  if [ -x "$venv/bin/ministack" ] &&
-    "$venv/bin/pip" show ministack 2>/dev/null |
-    grep -qx "Version: ${MINISTACK_VERSION}"; then
+  local installed=''
+  if [ -x "$venv/bin/pip" ]; then
+    installed="$("$venv/bin/pip" show ministack 2>/dev/null || true)"
+  fi
+  if grep -qx "Version: ${MINISTACK_VERSION}" <<<"$installed"; then
     return
   fi
   log "installing ministack==${MINISTACK_VERSION} into .venv"
