@@ -1,7 +1,5 @@
 import { aeGroup } from './ae.ts';
 import type { CommandGroup } from './command.ts';
-import { enrollmentGroup } from './enrollment.ts';
-import { operatorGroup } from './operator.ts';
 import { registrationGroup } from './registration.ts';
 import { serveGroup } from './serve.ts';
 
@@ -13,7 +11,5 @@ import { serveGroup } from './serve.ts';
 export const commandGroups: readonly CommandGroup[] = [
   serveGroup,
   registrationGroup,
-  enrollmentGroup,
-  operatorGroup,
   aeGroup,
 ];
