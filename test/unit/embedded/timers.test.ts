@@ -61,6 +61,34 @@ describe('SqliteExpiryTimers', () => {
     expect(subject.dueAt('Cabc')).toBeUndefined();
   });
 
+  it('never asks setTimeout for more than 2^31-1 ms', async () => {
+    const database = openDatabase(data.dir);
+    opened.push(database);
+    const subject = new SqliteExpiryTimers({
+      database,
+      store: new SqliteRegistrationStore(database),
+      pollIntervalMs: 2 ** 40,
+    });
+    started.push(subject);
+    const delays: number[] = [];
+    const real = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+      fn: () => void,
+      ms?: number,
+    ) => {
+      delays.push(ms ?? 0);
+      return real(fn, ms);
+    }) as typeof setTimeout);
+
+    await subject.arm('Cfar', Date.now() + 40 * 24 * 3600 * 1000);
+    subject.start(async () => undefined);
+    await sleep(50);
+    spy.mockRestore();
+
+    expect(delays.length).toBeGreaterThan(0);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+
   it('fires due timers earliest first', async () => {
     const subject = timers();
     const { fired, callback } = recorder();
