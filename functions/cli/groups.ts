@@ -1,5 +1,7 @@
 import { aeGroup } from './ae.ts';
 import type { CommandGroup } from './command.ts';
+import { enrollmentGroup } from './enrollment.ts';
+import { operatorGroup } from './operator.ts';
 import { registrationGroup } from './registration.ts';
 import { serveGroup } from './serve.ts';
 
@@ -11,5 +13,7 @@ import { serveGroup } from './serve.ts';
 export const commandGroups: readonly CommandGroup[] = [
   serveGroup,
   registrationGroup,
+  enrollmentGroup,
+  operatorGroup,
   aeGroup,
 ];

@@ -28,16 +28,6 @@ export const settingFlags: Readonly<Record<string, string>> = {
   'log-level': 'M2M_LOG_LEVEL',
 };
 
-/**
- * The security mode when none is set.
- *
- * Known gap: signatures are not wired into the embedded runtime yet, so the
- * command line runs open unless told otherwise; this default goes (and the
- * settings' own default, `signed`, applies) once the signed authenticator
- * is composed in functions/local/runtime.ts.
- */
-const INTERIM_SECURITY = 'open';
-
 const commonOptions: ParseArgsOptionsConfig = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -176,9 +166,6 @@ function mergeEnv(
   values: Readonly<Record<string, unknown>>,
 ): Env {
   const merged: Record<string, string | undefined> = { ...env };
-  if (!merged.M2M_SECURITY) {
-    merged.M2M_SECURITY = INTERIM_SECURITY;
-  }
   for (const [flag, name] of Object.entries(settingFlags)) {
     const value = values[flag];
     if (typeof value === 'string') {

@@ -18,9 +18,13 @@ describe('m2m-registrar serve', () => {
   });
 
   it('serves until SIGTERM, saying where, on which folder and that it runs open', async () => {
-    const child = spawn(bin, ['serve', '--port', '0', '--json'], {
-      env: { ...process.env, M2M_DATA_DIR: dataDir, M2M_SKIP_INSTALL: '1' },
-    });
+    const child = spawn(
+      bin,
+      ['serve', '--port', '0', '--security', 'open', '--json'],
+      {
+        env: { ...process.env, M2M_DATA_DIR: dataDir, M2M_SKIP_INSTALL: '1' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
