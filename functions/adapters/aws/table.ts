@@ -9,9 +9,12 @@
  * | registration | `REG#<aei>` | `REG` | expiry + {@link TTL_MARGIN_S} |
  * | name claim | `NAME#<rn>` | `NAME` | same as its registration |
  * | audit record | `AUDIT#<aei>` | `<ISO time>#<uuid>` | none |
- * | enrollment | `ENR#<enrollmentId>` | `ENR` | none |
- * | nonce (replay guard) | `NONCE#<keyid>` | `<nonce>` | end of skew window |
- * | lockout counter | `LOCK#<subject>` | `LOCK` | end of its window |
+ * | enrollment | `ENR` | `<enrollmentId>` | none |
+ * | nonce (replay guard) | `NONCE#<keyid>` | `<nonce>` | when it may be reused |
+ * | failure counter | `FAIL#<subject>` | `FAIL` | a day after it is forgotten |
+ *
+ * Enrollments share one partition: an operator keeps a handful, and one
+ * Query lists them in id order.
  *
  * Only registration items carry `gsi` (always `REG`), so only they appear
  * in the two global secondary indexes, both projecting all attributes:
@@ -70,5 +73,28 @@ export function auditPartition(aei: string): string {
 
 /** The `ttl` of a registration that expires at `at` (epoch milliseconds). */
 export function registrationTtl(at: number): number {
-  return Math.ceil(at / 1000) + TTL_MARGIN_S;
+  return epochSeconds(at) + TTL_MARGIN_S;
+}
+
+/** The partition of every enrollment. */
+export const ENROLLMENT_PARTITION = 'ENR';
+
+/** The key of enrollment `id`. */
+export function enrollmentKey(id: string): TableKey {
+  return { pk: ENROLLMENT_PARTITION, sk: id };
+}
+
+/** The key of the replay-guard entry of `(keyid, nonce)`. */
+export function nonceKey(keyid: string, nonce: string): TableKey {
+  return { pk: `NONCE#${keyid}`, sk: nonce };
+}
+
+/** The key of the failure counter of `subject`. */
+export function failureKey(subject: string): TableKey {
+  return { pk: `FAIL#${subject}`, sk: 'FAIL' };
+}
+
+/** Epoch seconds at or after `at` (epoch milliseconds), for `ttl`. */
+export function epochSeconds(at: number): number {
+  return Math.ceil(at / 1000);
 }
