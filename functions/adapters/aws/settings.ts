@@ -3,6 +3,10 @@ import {
   readRegistrarSettings,
   SettingError,
 } from '#registrar/commons/settings.ts';
+import {
+  readSecuritySettings,
+  type SecuritySettings,
+} from '#registrar/security/security-settings.ts';
 import type { RootKeyIds } from './kms-root-keys.ts';
 import type {
   SchedulerTimersConfig,
@@ -11,7 +15,8 @@ import type {
 
 /**
  * What the Lambda functions read from their environment, on top of the
- * registrar settings (`M2M_CSE_ID`, `M2M_SECURITY`, ...):
+ * registrar settings (`M2M_CSE_ID`, `M2M_SECURITY`, ...) and the signed
+ * mode settings (`M2M_ROTATION_GRACE_S`, `M2M_LOCKOUT_*`, ...):
  *
  * | Variable | Meaning |
  * | --- | --- |
@@ -31,6 +36,7 @@ import type {
  */
 export interface AwsSettings {
   readonly registrar: RegistrarSettings;
+  readonly security: SecuritySettings;
   readonly tableName: string;
   readonly rootKeyIds: RootKeyIds;
   readonly timers: SchedulerTimersConfig;
@@ -83,6 +89,7 @@ export function readAwsSettings(
   }
   return {
     registrar,
+    security: readSecuritySettings(env),
     tableName: required(env, 'M2M_TABLE_NAME'),
     rootKeyIds: {
       enrollment: required(env, 'M2M_ENROLLMENT_KEY_ID'),

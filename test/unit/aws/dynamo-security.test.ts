@@ -278,11 +278,9 @@ describe('DynamoFailureCounters', () => {
   });
 
   it('reads and clears a counter by subject', async () => {
-    dynamo
-      .on(GetCommand)
-      .resolves({
-        Item: { pk: 'FAIL#s', sk: 'FAIL', count: 2, lastFailureAt: 5 },
-      });
+    dynamo.on(GetCommand).resolves({
+      Item: { pk: 'FAIL#s', sk: 'FAIL', count: 2, lastFailureAt: 5 },
+    });
     dynamo.on(DeleteCommand).resolves({});
     const counters = new DynamoFailureCounters(client(), table);
 
