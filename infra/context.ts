@@ -4,6 +4,8 @@ import type { RegistrarFunctionSettings } from './registrar-stack.ts';
 export interface StackContext {
   readonly stackName: string;
   readonly deletionProtection: boolean;
+  /** Deploy with the caller's credentials, not the bootstrap roles. */
+  readonly cliCredentials: boolean;
   readonly settings: RegistrarFunctionSettings;
 }
 
@@ -71,6 +73,7 @@ export function readStackContext(lookup: Lookup): StackContext {
   return {
     stackName: word(lookup, 'stackName') ?? 'M2mRegistrar',
     deletionProtection: flag(lookup, 'deletionProtection') ?? true,
+    cliCredentials: flag(lookup, 'cliCredentials') ?? false,
     settings,
   };
 }

@@ -11,6 +11,8 @@
 #
 # Run through `npm run test:e2e` (scripts/node24.sh puts Node 24 first on
 # PATH: MiniStack runs the Lambda handlers with the `node` it finds there).
+# M2M_E2E_AUTH=true starts MiniStack with AUTH=true, which checks every
+# call against the IAM policies of the deployed roles.
 set -euo pipefail
 
 MINISTACK_VERSION=1.5.33
@@ -65,7 +67,7 @@ start_ministack() {
   log "starting MiniStack on 127.0.0.1:${port} (log: .ministack/ministack.log)"
   # BIND_HOST keeps every listener on loopback; the default is 0.0.0.0.
   BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" MINISTACK_HOST=localhost \
-    LAMBDA_EXECUTOR=local \
+    LAMBDA_EXECUTOR=local AUTH="${M2M_E2E_AUTH:-false}" \
     "$venv/bin/ministack" >"$state/ministack.log" 2>&1 &
   ministack_pid=$!
   trap stop_ministack EXIT
@@ -90,7 +92,7 @@ deploy() {
     { tail -20 "$state/bootstrap.log" >&2; exit 1; }
   (cd "$root" && cdk deploy "$STACK" --output "$state/cdk.out" \
     -c stackName="$STACK" -c deletionProtection=false \
-    -c security=open -c forceOpen=true \
+    -c security=open -c forceOpen=true -c cliCredentials=true \
     --require-approval never --outputs-file "$state/outputs.json" \
     >"$state/deploy.log" 2>&1) ||
     { tail -40 "$state/deploy.log" >&2; exit 1; }
