@@ -18,11 +18,14 @@ export interface AwsClients {
 }
 
 /**
- * Client settings a caller may add, such as a region or, in tests, a
- * request handler that answers without a network.
+ * Client settings a caller may add, such as a region or, in tests,
+ * credentials and a request handler that answers without a network.
  */
 export type ClientOverrides = Readonly<
-  Pick<KMSClientConfig, 'region' | 'requestHandler' | 'maxAttempts'>
+  Pick<
+    KMSClientConfig,
+    'region' | 'credentials' | 'requestHandler' | 'maxAttempts'
+  >
 >;
 
 /**
