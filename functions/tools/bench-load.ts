@@ -34,6 +34,8 @@ export interface PhaseResult {
   readonly latencyMs: Latency;
   /** Failures by oneM2M code, `transport` or `client`. */
   readonly errors: Readonly<Record<string, number>>;
+  /** Server CPU time per successful request, milliseconds. */
+  readonly serverCpuMsPerRequest: number;
 }
 
 /** What {@link runLoad} measured. */
@@ -53,6 +55,7 @@ export async function runLoad(
   baseUrl: string,
   enrollment: Credential,
   options: LoadOptions,
+  serverCpuSeconds: () => number,
 ): Promise<LoadResult> {
   const deadline = performance.now() + options.maxSeconds * 1000;
   const clients = Array.from(
@@ -60,28 +63,23 @@ export async function runLoad(
     () => new AeClient({ baseUrl }),
   );
   const registered: AeClient[] = [];
-  const registrations = await phase(
-    clients,
-    options.concurrency,
+  const settings = {
+    concurrency: options.concurrency,
     deadline,
-    async (client) => {
-      await client.register(
-        { api: 'Nbench', rr: false, srv: ['4'] },
-        {
-          enrollment,
-        },
-      );
-      registered.push(client);
-    },
-  );
-  const retrieves = await phase(
-    registered,
-    options.concurrency,
-    deadline,
-    async (client) => {
-      await client.retrieve();
-    },
-  );
+    serverCpuSeconds,
+  };
+  const registrations = await phase(clients, settings, async (client) => {
+    await client.register(
+      { api: 'Nbench', rr: false, srv: ['4'] },
+      {
+        enrollment,
+      },
+    );
+    registered.push(client);
+  });
+  const retrieves = await phase(registered, settings, async (client) => {
+    await client.retrieve();
+  });
   return {
     registrations,
     retrieves,
@@ -89,13 +87,21 @@ export async function runLoad(
   };
 }
 
+/** How a phase runs, and how it reads the server's CPU time. */
+interface PhaseSettings {
+  readonly concurrency: number;
+  /** `performance.now()` after which no request starts. */
+  readonly deadline: number;
+  readonly serverCpuSeconds: () => number;
+}
+
 /** Runs `task` on every item, `concurrency` at a time, until `deadline`. */
 async function phase<T>(
   items: readonly T[],
-  concurrency: number,
-  deadline: number,
+  settings: PhaseSettings,
   task: (item: T) => Promise<void>,
 ): Promise<PhaseResult> {
+  const { concurrency, deadline } = settings;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   let next = 0;
@@ -113,11 +119,13 @@ async function phase<T>(
       }
     }
   };
+  const cpuBefore = settings.serverCpuSeconds();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, worker),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = (settings.serverCpuSeconds() - cpuBefore) * 1000;
   return {
     attempted: next,
     ok: latencies.length,
@@ -125,6 +133,8 @@ async function phase<T>(
     perSecond: seconds > 0 ? Math.round(latencies.length / seconds) : 0,
     latencyMs: percentiles(latencies),
     errors,
+    serverCpuMsPerRequest:
+      latencies.length === 0 ? 0 : round(cpuMs / latencies.length, 2),
   };
 }
 

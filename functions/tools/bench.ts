@@ -172,7 +172,10 @@ async function bench(options: BenchOptions): Promise<BenchReport> {
     server = await startServer(dataDir, options);
     const serverCpuBefore = cpuSecondsOf(server.child.pid);
     const clientCpuBefore = process.cpuUsage();
-    const load = await runLoad(server.url, enrollment, options);
+    const pid = server.child.pid;
+    const load = await runLoad(server.url, enrollment, options, () =>
+      cpuSecondsOf(pid),
+    );
     const clientCpu = process.cpuUsage(clientCpuBefore);
     return {
       options: {
