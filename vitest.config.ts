@@ -20,13 +20,16 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // Synthesis bundles every function with esbuild in beforeAll.
           testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],
