@@ -84,17 +84,19 @@ function integer(
 
 function cseIdentity(env: Env): CseIdentity {
   const cseId = text(env, 'M2M_CSE_ID', '/id-in');
-  if (!/^\/[A-Za-z0-9._~-]+$/.test(cseId)) {
+  if (!/^\/[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(cseId)) {
     throw new SettingError(
       'M2M_CSE_ID',
-      `expected "/" and unreserved characters, got "${cseId}"`,
+      `expected "/", a letter or digit, then unreserved characters, got "${cseId}"`,
     );
   }
   const cseRn = text(env, 'M2M_CSE_RN', 'cse-in');
-  if (!/^[A-Za-z0-9._~-]+$/.test(cseRn) || cseRn === '-') {
+  // A leading letter or digit keeps the name apart from the path markers
+  // `-`, `~`, `_` and from the registrar's own `/.well-known/` paths.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(cseRn)) {
     throw new SettingError(
       'M2M_CSE_RN',
-      `expected unreserved characters, got "${cseRn}"`,
+      `expected a letter or digit, then unreserved characters, got "${cseRn}"`,
     );
   }
   const spId = text(env, 'M2M_SP_ID', 'registrar.example.com');
