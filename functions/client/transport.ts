@@ -55,9 +55,11 @@ function failureMessage(error: unknown, timeoutMs: number): string {
     return `no answer within ${timeoutMs} ms`;
   }
   const cause = error instanceof Error ? error.cause : undefined;
-  const code =
-    cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
-  return `the request could not be sent${code}`;
+  if (!(cause instanceof Error)) {
+    return 'the request could not be sent';
+  }
+  const reason = 'code' in cause ? String(cause.code) : cause.message;
+  return `the request could not be sent (${reason})`;
 }
 
 function readAnswer(response: Response, text: string): OneM2mResponse {

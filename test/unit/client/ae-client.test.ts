@@ -210,6 +210,18 @@ describe('AeClient', () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it('names the cause when the connection is refused', async () => {
+    const server = await serve(() => oneM2mAnswer(200, 2000));
+    const url = server.url;
+    await server.close();
+    fake = undefined;
+    const client = new AeClient({ baseUrl: url, identity });
+
+    await expect(client.retrieve()).rejects.toThrow(
+      /could not be sent \(ECONNREFUSED\)/,
+    );
+  });
+
   it('gives up when no answer comes in time', async () => {
     const server = await serve(() => ({
       ...oneM2mAnswer(200, 2000),
