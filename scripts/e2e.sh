@@ -4,9 +4,9 @@
 #
 # 1. installs MiniStack (PyPI, pinned) into the git-ignored .venv,
 # 2. starts it bound to 127.0.0.1 only, logging to .ministack/ministack.log,
-# 3. bootstraps and deploys the stack with dummy credentials, every AWS
-#    call aimed at the emulator through AWS_ENDPOINT_URL,
-# 4. runs test/e2e against the emulated API URL,
+# 3. bootstraps and deploys the stack twice, open and signed, with dummy
+#    credentials, every AWS call aimed at the emulator (AWS_ENDPOINT_URL),
+# 4. runs test/e2e against the two emulated APIs,
 # 5. stops MiniStack by its process id when the script exits.
 #
 # Run through `npm run test:e2e` (scripts/node24.sh puts Node 24 first on
@@ -16,7 +16,9 @@
 set -euo pipefail
 
 MINISTACK_VERSION=1.5.33
+# The same app twice: open (the shared end-to-end suite) and signed.
 STACK=M2mRegistrarE2e
+SIGNED_STACK=M2mRegistrarE2eSigned
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 state="$root/.ministack"
@@ -85,26 +87,35 @@ start_ministack() {
   exit 1
 }
 
+# deploy STACK [-c name=value ...]: one stack of the app, outputs in
+# .ministack/<stack>.json.
 deploy() {
-  log "bootstrapping and deploying ${STACK}"
+  local stack="$1"
+  shift
+  log "deploying ${stack}"
+  (cd "$root" && cdk deploy "$stack" --output "$state/cdk.out.$stack" \
+    -c stackName="$stack" -c deletionProtection=false \
+    -c cliCredentials=true "$@" \
+    --require-approval never --outputs-file "$state/$stack.json" \
+    >"$state/deploy-$stack.log" 2>&1) ||
+    { tail -40 "$state/deploy-$stack.log" >&2; exit 1; }
+}
+
+bootstrap() {
+  log "bootstrapping the emulated account"
   (cd "$root" && cdk bootstrap aws://000000000000/us-east-1 \
     --output "$state/cdk.out" >"$state/bootstrap.log" 2>&1) ||
     { tail -20 "$state/bootstrap.log" >&2; exit 1; }
-  (cd "$root" && cdk deploy "$STACK" --output "$state/cdk.out" \
-    -c stackName="$STACK" -c deletionProtection=false \
-    -c security=open -c forceOpen=true -c cliCredentials=true \
-    --require-approval never --outputs-file "$state/outputs.json" \
-    >"$state/deploy.log" 2>&1) ||
-    { tail -40 "$state/deploy.log" >&2; exit 1; }
 }
 
-# The API id from the ApiUrl output, addressed path-style on the emulator.
-base_url() {
-  local port="$1" api_url api_id
-  api_url="$(node -e \
-    "console.log(require('$state/outputs.json')['$STACK'].ApiUrl)")"
-  api_id="$(sed -E 's#^https?://([a-z0-9]+)\.execute-api\..*#\1#' <<<"$api_url")"
-  echo "http://127.0.0.1:${port}/_aws/execute-api/${api_id}/\$default"
+# output STACK NAME: one output of a deployed stack.
+output() {
+  node -e "console.log(require('$state/$1.json')['$1']['$2'])"
+}
+
+# The API id from the ApiUrl output (http://<id>.execute-api.localhost:<port>).
+api_id() {
+  sed -E 's#^https?://([a-z0-9]+)\.execute-api\..*#\1#' <<<"$(output "$1" ApiUrl)"
 }
 
 ensure_ministack
@@ -115,10 +126,19 @@ export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export CDK_DEFAULT_ACCOUNT=000000000000 CDK_DEFAULT_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 start_ministack "$port"
-deploy
-M2M_E2E_BASE_URL="$(base_url "$port")"
-M2M_E2E_TABLE_NAME="$(node -e \
-  "console.log(require('$state/outputs.json')['$STACK'].TableName)")"
-export M2M_E2E_BASE_URL M2M_E2E_TABLE_NAME
+bootstrap
+deploy "$STACK" -c security=open -c forceOpen=true
+deploy "$SIGNED_STACK"
+# Path-style address for the open stack; host-style for the signed one,
+# whose signatures cover the path the function sees.
+M2M_E2E_BASE_URL="http://127.0.0.1:${port}/_aws/execute-api/$(api_id "$STACK")/\$default"
+M2M_E2E_TABLE_NAME="$(output "$STACK" TableName)"
+M2M_E2E_SIGNED_API_HOST="$(api_id "$SIGNED_STACK").execute-api.localhost:${port}"
+M2M_E2E_SIGNED_TABLE_NAME="$(output "$SIGNED_STACK" TableName)"
+M2M_E2E_SIGNED_ENROLLMENT_KEY="$(output "$SIGNED_STACK" EnrollmentKeyAlias)"
+M2M_E2E_SIGNED_REGISTRATION_KEY="$(output "$SIGNED_STACK" RegistrationKeyAlias)"
+export M2M_E2E_BASE_URL M2M_E2E_TABLE_NAME M2M_E2E_SIGNED_API_HOST \
+  M2M_E2E_SIGNED_TABLE_NAME M2M_E2E_SIGNED_ENROLLMENT_KEY \
+  M2M_E2E_SIGNED_REGISTRATION_KEY
 log "running the end-to-end suite against ${M2M_E2E_BASE_URL}"
 cd "$root" && vitest run --config test/e2e/vitest.config.ts
