@@ -203,6 +203,21 @@ function reserveStateFile(path: string): void {
   }
 }
 
+/**
+ * Writes the state file after the registrar has handed out a secret; a
+ * failure then says what it means for the registration.
+ */
+function saveState(path: string, state: AeState, consequence: string): void {
+  try {
+    writeStateFile(path, state);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new CommandFailedError(
+      `could not write ${path} (${code}): ${consequence}`,
+    );
+  }
+}
+
 /** Runs `work`, turning the client's failures into command failures. */
 async function clientCall<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -305,7 +320,12 @@ async function register(context: CommandContext): Promise<undefined> {
     stringOption(context.options, 'cse-rn') ?? 'cse-in',
     client.identity as NonNullable<AeClient['identity']>,
   );
-  writeStateFile(path, state);
+  saveState(
+    path,
+    state,
+    `registered ${state.aei}, but its secret is lost; an operator can ` +
+      `end it with: m2m-registrar registration revoke ${state.aei}`,
+  );
   context.print(credentialView(state, path), showCredential);
   return undefined;
 }
@@ -338,7 +358,12 @@ async function rotate(context: CommandContext): Promise<undefined> {
     state.cseRn,
     client.identity as NonNullable<AeClient['identity']>,
   );
-  writeStateFile(path, rotated);
+  saveState(
+    path,
+    rotated,
+    'rotated, but the new secret is lost; the previous one works only ' +
+      'for the grace period',
+  );
   context.print(credentialView(rotated, path), showCredential);
   return undefined;
 }
