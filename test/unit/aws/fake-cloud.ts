@@ -130,12 +130,30 @@ export class FakeCloud {
     });
     dynamo.on(QueryCommand).callsFake((input) => {
       this.#inject('Query', input);
-      const pk = input.ExpressionAttributeValues?.[':pk'];
-      const found = [...this.items.values()]
-        .filter((item) => item.pk === pk)
-        .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
-      return { Items: structuredClone(found) };
+      const found =
+        input.IndexName === undefined
+          ? this.#partition(input.ExpressionAttributeValues?.[':pk'])
+          : this.#index(input);
+      return { Items: structuredClone(found.slice(0, input.Limit)) };
     });
+  }
+
+  #partition(pk: unknown): Item[] {
+    return [...this.items.values()]
+      .filter((item) => item.pk === pk)
+      .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  }
+
+  /** A query on one of the two GSIs, with its sort-key condition. */
+  #index(input: Expression & { KeyConditionExpression?: string }): Item[] {
+    const [, range] = (input.KeyConditionExpression ?? '').split(' AND ');
+    const sortKey =
+      input.ExpressionAttributeNames?.[range?.split(' ')[0] ?? '#aei'];
+    const attribute = sortKey ?? 'aei';
+    return [...this.items.values()]
+      .filter((item) => item.gsi === input.ExpressionAttributeValues?.[':reg'])
+      .filter((item) => range === undefined || termHolds(range, input, item))
+      .sort((a, b) => compare(a[attribute], b[attribute]));
   }
 
   #transact(
@@ -199,6 +217,13 @@ export class FakeCloud {
   }
 }
 
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  return String(a).localeCompare(String(b));
+}
+
 function keyOf(item: Item | undefined): string {
   return JSON.stringify([item?.pk, item?.sk]);
 }
@@ -243,7 +268,7 @@ function termHolds(
     const present = item?.[name(exists[2] ?? '')] !== undefined;
     return exists[1] === undefined ? present : !present;
   }
-  const comparison = /^(\S+) (=|<=|<|>=) (:\S+)$/.exec(term.trim());
+  const comparison = /^(\S+) (=|<=|<|>=|>) (:\S+)$/.exec(term.trim());
   if (!comparison || item === undefined) {
     return false;
   }
@@ -258,6 +283,8 @@ function termHolds(
       return stored <= given;
     case '<':
       return stored < given;
+    case '>':
+      return stored > given;
     default:
       return stored >= given;
   }
