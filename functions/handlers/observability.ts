@@ -41,3 +41,10 @@ export function countExpiry(outcome: 'done' | 'failed' | 'malformed'): void {
   metrics.addDimensions({ operation: 'expire', outcome });
   metrics.addMetric('expiries', MetricUnit.Count, 1);
 }
+
+/** Counts what one expiry sweep found and could not end. */
+export function countSweep(found: number, failed: number): void {
+  metrics.addDimensions({ operation: 'sweep' });
+  metrics.addMetric('sweptRegistrations', MetricUnit.Count, found);
+  metrics.addMetric('sweepFailures', MetricUnit.Count, failed);
+}
