@@ -5,6 +5,10 @@
  * (test/unit/contract) and against the AWS adapters on an emulator.
  */
 export { describeAuditLogContract } from './audit-log.ts';
+export {
+  createRegistrarTable,
+  registrarTableDefinition,
+} from './aws-table.ts';
 export { describeExpiryTimersContract } from './expiry-timers.ts';
 export {
   describeRegistrationStoreContract,
