@@ -38,12 +38,13 @@ export class DynamoAuditLog implements AuditLog {
   public async append(record: AuditRecord): Promise<void> {
     this.#sequence += 1;
     const sequence = String(this.#sequence).padStart(12, '0');
+    const time = new Date(record.at).toISOString();
     await this.#client.send(
       new PutCommand({
         TableName: this.#table,
         Item: {
           pk: auditPartition(record.aei),
-          sk: `${new Date(record.at).toISOString()}#${sequence}#${randomUUID()}`,
+          sk: `${time}#${sequence}#${randomUUID()}`,
           aei: record.aei,
           action: record.action,
           at: record.at,

@@ -311,9 +311,8 @@ function pageSize(limit: number): number {
 }
 
 function cancelled(codes: CancellationCodes): Error {
-  return new Error(
-    `DynamoDB cancelled the transaction: ${codes.map((c) => c ?? 'None').join(', ')}`,
-  );
+  const reasons = codes.map((code) => code ?? 'None').join(', ');
+  return new Error(`DynamoDB cancelled the transaction: ${reasons}`);
 }
 
 function registrationItem(registration: Registration): Item {

@@ -28,7 +28,7 @@ export class KmsRootKeys implements RootKeys {
   ): Promise<Uint8Array> {
     if (message.byteLength > MAX_MAC_MESSAGE_BYTES) {
       throw new RangeError(
-        `message of ${message.byteLength} bytes exceeds ${MAX_MAC_MESSAGE_BYTES}`,
+        `MAC message of ${message.byteLength} bytes exceeds 4096`,
       );
     }
     const output = await this.#client.send(

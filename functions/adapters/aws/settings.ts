@@ -21,18 +21,19 @@ import type {
  * | Variable | Meaning |
  * | --- | --- |
  * | `M2M_TABLE_NAME` | the DynamoDB table (layout in `table.ts`) |
- * | `M2M_ENROLLMENT_KEY_ID` | KMS HMAC_256 key (id, ARN or alias) of the enrollment root |
+ * | `M2M_ENROLLMENT_KEY_ID` | KMS HMAC_256 key of the enrollment root |
  * | `M2M_REGISTRATION_KEY_ID` | KMS HMAC_256 key of the registration root |
  * | `M2M_SCHEDULE_GROUP` | the Scheduler group of the expiry schedules |
- * | `M2M_SCHEDULER_ROLE_ARN` | the role Scheduler assumes to invoke the expiry function |
+ * | `M2M_SCHEDULER_ROLE_ARN` | the role Scheduler invokes the expiry with |
  * | `M2M_EXPIRY_FUNCTION_ARN` | the expiry function |
  * | `M2M_SCHEDULE_DLQ_ARN` | the SQS dead-letter queue of the schedules |
  * | `M2M_FORCE_OPEN` | `true` to allow `M2M_SECURITY=open` in the cloud |
  *
- * All but `M2M_FORCE_OPEN` are required, except that the expiry function,
- * which never arms a timer, needs none of the three `M2M_SCHEDULER_ROLE_ARN`,
- * `M2M_EXPIRY_FUNCTION_ARN`, `M2M_SCHEDULE_DLQ_ARN` (they would make its
- * own ARN part of its own definition).
+ * Key ids may be ids, ARNs or aliases. All but `M2M_FORCE_OPEN` are
+ * required, except that the expiry and sweep functions, which never arm a
+ * timer, need none of `M2M_SCHEDULER_ROLE_ARN`, `M2M_EXPIRY_FUNCTION_ARN`,
+ * `M2M_SCHEDULE_DLQ_ARN` (in the expiry function they would make its own
+ * ARN part of its own definition).
  */
 export interface AwsSettings {
   readonly registrar: RegistrarSettings;

@@ -10,7 +10,7 @@
  * | name claim | `NAME#<rn>` | `NAME` | same as its registration |
  * | audit record | `AUDIT#<aei>` | `<ISO time>#<uuid>` | none |
  * | enrollment | `ENR` | `<enrollmentId>` | none |
- * | nonce (replay guard) | `NONCE#<keyid>` | `<nonce>` | when it may be reused |
+ * | nonce (replay guard) | `NONCE#<keyid>` | `<nonce>` | when reusable |
  * | failure counter | `FAIL#<subject>` | `FAIL` | a day after it is forgotten |
  *
  * Enrollments share one partition: an operator keeps a handful, and one
