@@ -1,5 +1,5 @@
 import { type App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 
 /**
  * Adds the cdk-nag rule packs the registrar is held to.
@@ -8,5 +8,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
  * on the construct it concerns.
  */
 export function addPolicyChecks(app: App): void {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new ServerlessChecks(app),
+  );
 }

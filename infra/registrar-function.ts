@@ -12,6 +12,7 @@ import {
   SourceMapMode,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** One least-privilege grant, given the function's role. */
@@ -29,6 +30,12 @@ export interface RegistrarFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Every permission the function needs, granted at creation. */
   readonly grants?: readonly FunctionGrant[];
+  /**
+   * Where asynchronous invocations go after Lambda's retries fail.
+   *
+   * @default none: for functions only ever invoked synchronously
+   */
+  readonly deadLetterQueue?: IQueue;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -95,6 +102,9 @@ export class RegistrarFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       logGroup: this.logGroup,
       role: this.role,
+      ...(props.deadLetterQueue === undefined
+        ? {}
+        : { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 }),
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       environment: {
@@ -127,11 +137,35 @@ export class RegistrarFunction extends Construct {
         'xray:PutTraceSegments and xray:PutTelemetryRecords (active ' +
         'tracing) have no resource type and need "*".',
     });
+    const runtimeReason =
+      'The code is built and tested on Node.js 24, the pinned toolchain; ' +
+      'nodejs26.x follows when the toolchain moves to Node.js 26.';
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-L1', reason: runtimeReason },
+      {
+        id: 'Serverless::Serverless-LambdaLatestVersion',
+        reason: runtimeReason,
+      },
+    );
+    this.acknowledgeFailureHandling(props.deadLetterQueue !== undefined);
+  }
+
+  /** Either a dead-letter queue, or synchronous calls only: not both kinds. */
+  private acknowledgeFailureHandling(hasDeadLetterQueue: boolean): void {
+    if (hasDeadLetterQueue) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
+        reason:
+          'Failed asynchronous events go to the dead-letter queue as they ' +
+          'came, so they can be redriven as is; a destination would wrap them.',
+      });
+      return;
+    }
     Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
+      id: 'Serverless::Serverless-LambdaDLQ',
       reason:
-        'The code is built and tested on Node.js 24, the pinned toolchain; ' +
-        'nodejs26.x follows when the toolchain moves to Node.js 26.',
+        'Invoked synchronously only (API Gateway), where a dead-letter ' +
+        'queue never receives anything: the caller sees the error.',
     });
   }
 }

@@ -8,11 +8,13 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
   HttpStage,
   LogGroupLogDestination,
+  type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
@@ -75,12 +77,36 @@ export interface RegistrarStackProps extends StackProps {
   /** @default the registrar's defaults, signatures on */
   readonly settings?: RegistrarFunctionSettings;
   /**
+   * Requests per second the API accepts, steady and in bursts; beyond them
+   * callers get HTTP 429 before any function runs.
+   *
+   * @default { rateLimit: 500, burstLimit: 1000 }
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
    * Entry files of the functions.
    *
    * @default functions/handlers/api.ts and expiry.ts under projectRoot
    */
   readonly entries?: { readonly api: string; readonly expiry: string };
 }
+
+/**
+ * One JSON line per request in the API's access log: who, what, outcome.
+ * Bodies and oneM2M headers are never logged (they may carry `poa`).
+ */
+const accessLogFields = {
+  requestId: '$context.requestId',
+  time: '$context.requestTimeEpoch',
+  sourceIp: '$context.identity.sourceIp',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  length: '$context.responseLength',
+};
 
 /** DynamoDB actions the functions use, transactions included. */
 const tableActions = [
@@ -152,16 +178,17 @@ export class RegistrarStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const deadLetterReason =
+      'This queue is the dead-letter queue of the expiry schedules and ' +
+      'function; a dead-letter queue of its own would only move them on.';
     Validations.of(deadLetters).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the expiry schedules; ' +
-        'a dead-letter queue of its own would only move the same messages.',
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
+      reason: deadLetterReason,
     });
     const deadLetterAlarm = new Alarm(this, 'ExpiryDeadLettersAlarm', {
       alarmDescription:
-        'An expiry schedule could not invoke the expiry function: ' +
-        'a registration may outlive its expiration time.',
+        'An expiry schedule could not invoke the expiry function, or ' +
+        'the function failed: a registration may outlive its expiration.',
       metric: deadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
       }),
@@ -209,13 +236,19 @@ export class RegistrarStack extends Stack {
       timeout: Duration.seconds(30),
       environment: { ...settings, ...sharedEnvironment },
       grants: [tableAccess, schedules('DeleteSchedule')],
+      // Scheduler's dead-letter queue only catches failed invocations;
+      // this one catches the function's own failures after retries.
+      deadLetterQueue: deadLetters,
     });
     const schedulerRole = new Role(this, 'SchedulerRole', {
       description:
         'Assumed by EventBridge Scheduler to call the expiry function',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': scheduleGroup.scheduleGroupArn,
+          },
         },
       }),
     });
@@ -280,7 +313,10 @@ export class RegistrarStack extends Stack {
           "limited to the registrar's own schedule group.",
       });
     }
-    const httpApi = this.httpApi(api, removalPolicy);
+    const httpApi = this.httpApi(api, removalPolicy, {
+      rateLimit: props.throttle?.rateLimit ?? 500,
+      burstLimit: props.throttle?.burstLimit ?? 1000,
+    });
 
     const outputs: Record<string, string> = {
       ApiUrl: httpApi.apiEndpoint,
@@ -326,7 +362,11 @@ export class RegistrarStack extends Stack {
    * binding (`/cse-in`, `/cse-in/<rn>`, `/<ri>`, `/~/<cse-id>/...`,
    * `/_/<sp-id>/<cse-id>/...`, `/-/<rn>`), any method.
    */
-  private httpApi(api: RegistrarFunction, removalPolicy: RemovalPolicy) {
+  private httpApi(
+    api: RegistrarFunction,
+    removalPolicy: RemovalPolicy,
+    throttle: ThrottleSettings,
+  ) {
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: 'm2m-registrar: oneM2M HTTP binding',
       createDefaultStage: false,
@@ -344,8 +384,10 @@ export class RegistrarStack extends Stack {
       httpApi,
       stageName: '$default',
       autoDeploy: true,
+      throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
     Validations.of(httpApi).acknowledge({

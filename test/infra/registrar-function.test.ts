@@ -64,6 +64,13 @@ describe('RegistrarFunction', () => {
     });
   });
 
+  it('has no dead-letter queue unless given one', () => {
+    synthesis.template.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: Match.absent(),
+    });
+    synthesis.template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+  });
+
   it('logs to its own log group with the given retention', () => {
     synthesis.template.hasResourceProperties('AWS::Logs::LogGroup', {
       RetentionInDays: 7,

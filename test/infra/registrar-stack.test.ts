@@ -177,6 +177,28 @@ describe('RegistrarStack', () => {
       });
     });
 
+    it('also takes the failed events of the expiry function, after two retries', () => {
+      const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
+      const expiry = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'ExpiryFunction',
+      );
+
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+        Description: Match.stringLikeRegexp('expired AE'),
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: expiry },
+        MaximumRetryAttempts: 2,
+      });
+      const api = logicalId(template, 'AWS::Lambda::Function', 'ApiFunction');
+      expect(
+        template.toJSON().Resources[api].Properties.DeadLetterConfig,
+      ).toBeUndefined();
+    });
+
     it('alarms on any visible message in the dead-letter queue', () => {
       const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
 
@@ -192,7 +214,13 @@ describe('RegistrarStack', () => {
       });
     });
 
-    it('lets only Scheduler of this account assume the scheduler role', () => {
+    it('lets only Scheduler, for this schedule group, assume the scheduler role', () => {
+      const group = logicalId(
+        template,
+        'AWS::Scheduler::ScheduleGroup',
+        'ExpirySchedules',
+      );
+
       template.hasResourceProperties('AWS::IAM::Role', {
         AssumeRolePolicyDocument: {
           Statement: [
@@ -200,11 +228,12 @@ describe('RegistrarStack', () => {
               Action: 'sts:AssumeRole',
               Effect: 'Allow',
               Principal: { Service: 'scheduler.amazonaws.com' },
-              Condition: {
+              Condition: Match.exact({
                 StringEquals: {
                   'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                  'aws:SourceArn': { 'Fn::GetAtt': [group, 'Arn'] },
                 },
-              },
+              }),
             },
           ],
         },
@@ -418,9 +447,11 @@ describe('RegistrarStack', () => {
       });
     });
 
-    it('grants the expiry function the table and schedule deletion only', () => {
+    it('grants the expiry function the table, schedule deletion and its DLQ only', () => {
       const role = logicalId(template, 'AWS::IAM::Role', 'ExpiryRole');
       const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
+      const queue = logicalId(template, 'AWS::SQS::Queue', 'ExpiryDeadLetters');
+      const logs = logicalId(template, 'AWS::Logs::LogGroup', 'ExpiryLogs');
 
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: role }],
@@ -429,12 +460,12 @@ describe('RegistrarStack', () => {
             {
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
               Effect: 'Allow',
-              Resource: {
-                'Fn::GetAtt': [
-                  logicalId(template, 'AWS::Logs::LogGroup', 'ExpiryLogs'),
-                  'Arn',
-                ],
-              },
+              Resource: { 'Fn::GetAtt': [logs, 'Arn'] },
+            },
+            {
+              Action: 'sqs:SendMessage',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
             },
             {
               Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
@@ -484,6 +515,32 @@ describe('RegistrarStack', () => {
       });
     });
 
+    it('throttles the stage at 500 requests per second, bursts of 1000', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
+        },
+      });
+    });
+
+    it('writes access logs as JSON without bodies or oneM2M headers', () => {
+      const stage = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Stage'),
+      )[0];
+
+      const format = JSON.parse(
+        stage?.Properties.AccessLogSettings.Format ?? '{}',
+      );
+
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        status: '$context.status',
+        path: '$context.path',
+      });
+      expect(JSON.stringify(format)).not.toMatch(/body|x-m2m|header/i);
+    });
+
     it('auto-deploys a $default stage with access logs', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -530,27 +587,40 @@ describe('RegistrarStack', () => {
       expect(synthesis.violations).toEqual([]);
     });
 
-    it('acknowledges each finding on its own resource with a reason', () => {
-      const acknowledged = synthesis.acknowledged.map((finding) => ({
-        rule: finding.acknowledgedId,
-        paths: finding.violatingConstructs.map((c) => c.constructPath),
-      }));
-
-      expect(acknowledged).toEqual(
-        expect.arrayContaining([
-          {
-            rule: 'AwsSolutions::AwsSolutions-SQS3',
-            paths: ['Registrar/ExpiryDeadLetters/Resource'],
-          },
-          {
-            rule: 'AwsSolutions::AwsSolutions-APIG4',
-            paths: ['Registrar/HttpApi/ANY--{proxy+}/Resource'],
-          },
+    it('acknowledges exactly these findings, each on its own resource', () => {
+      const acknowledged = synthesis.acknowledged
+        .flatMap((finding) =>
+          finding.violatingConstructs.map(
+            (c) => `${finding.acknowledgedId} @ ${c.constructPath}`,
+          ),
+        )
+        .sort();
+      const schedules =
+        'Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:' +
+        '<AWS::AccountId>:schedule/Registrar-expiry/*';
+      const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
+      const expected = [
+        ...['Api', 'Expiry'].flatMap((fn) => [
+          `AwsSolutions::AwsSolutions-IAM5[Resource::*] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
+          `AwsSolutions::AwsSolutions-IAM5[Resource::<${table}.Arn>/index/*] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
+          `AwsSolutions::AwsSolutions-IAM5[${schedules}] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
+          `AwsSolutions::AwsSolutions-L1 @ Registrar/${fn}/Function/Resource`,
+          `Serverless::Serverless-LambdaLatestVersion @ Registrar/${fn}/Function/Resource`,
         ]),
-      );
+        'AwsSolutions::AwsSolutions-APIG4 @ Registrar/HttpApi/ANY--{proxy+}/Resource',
+        'Serverless::Serverless-LambdaDLQ @ Registrar/Api/Function/Resource',
+        'Serverless::Serverless-LambdaAsyncFailureDestination @ Registrar/Expiry/Function/EventInvokeConfig/Resource',
+        'Serverless::Serverless-SQSRedrivePolicy @ Registrar/ExpiryDeadLetters/Resource',
+      ].sort();
+
+      expect(acknowledged).toEqual(expected);
+    });
+
+    it('gives every acknowledgement a written reason', () => {
       for (const finding of synthesis.acknowledged) {
         expect(finding.reason?.length ?? 0).toBeGreaterThan(40);
       }
+      expect(synthesis.acknowledged.length).toBeGreaterThan(0);
     });
   });
 
@@ -591,6 +661,7 @@ describe('RegistrarStack', () => {
             cseId: '/id-test',
             defaultLifetimeS: 60,
           },
+          throttle: { rateLimit: 5, burstLimit: 10 },
         }),
         { bundle: false },
       );
@@ -612,6 +683,15 @@ describe('RegistrarStack', () => {
         });
       }
       expect(Object.keys(functions)).toHaveLength(2);
+    });
+
+    it('throttles the stage as asked', () => {
+      configured.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: 5,
+          ThrottlingBurstLimit: 10,
+        },
+      });
     });
   });
 });
