@@ -43,6 +43,8 @@ interface ResolvedKey {
   readonly principal: Principal;
   /** The enrollment whose failure counter a bad MAC raises. */
   readonly lockoutSubject?: string;
+  /** Whether that enrollment has failures to forget after a success. */
+  readonly hasFailures?: boolean;
 }
 
 /**
@@ -82,7 +84,8 @@ export class SignedAuthenticator implements Authenticator {
     const resolved = await this.#resolve(reference, now);
     await this.#checkMac(inspected, resolved, now);
     await this.#claimNonce(inspected, now);
-    if (resolved.lockoutSubject !== undefined) {
+    // Clearing only what exists keeps a write off every good registration.
+    if (resolved.lockoutSubject !== undefined && resolved.hasFailures) {
       await this.#deps.failures.clear(resolved.lockoutSubject);
     }
     return resolved.principal;
@@ -111,7 +114,7 @@ export class SignedAuthenticator implements Authenticator {
     if (enrollment.keyVersion !== keyVersion) {
       throw unknownKey('keyid names a retired key version of the enrollment');
     }
-    await this.#checkLockout(enrollmentId, now);
+    const hasFailures = await this.#checkLockout(enrollmentId, now);
     return {
       key: await this.#deps.derivation.masterCredential(
         enrollmentId,
@@ -123,6 +126,7 @@ export class SignedAuthenticator implements Authenticator {
         policy: enrollmentPolicy(enrollment),
       },
       lockoutSubject: enrollmentId,
+      hasFailures,
     };
   }
 
@@ -162,11 +166,12 @@ export class SignedAuthenticator implements Authenticator {
     };
   }
 
-  async #checkLockout(enrollmentId: string, now: number): Promise<void> {
+  /** Refuses a throttled or locked enrollment; says whether it has failures. */
+  async #checkLockout(enrollmentId: string, now: number): Promise<boolean> {
     const record = await this.#deps.failures.read(enrollmentId);
     const state = lockoutState(record, this.#deps.lockout, now);
     if (state.kind === 'open') {
-      return;
+      return record !== undefined;
     }
     const waitS = Math.ceil((state.until - now) / 1000);
     if (state.kind === 'locked') {
