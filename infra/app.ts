@@ -5,6 +5,7 @@
  * `stackName` (default `M2mRegistrar`), `deletionProtection` (default
  * `true`), `security` (`signed` or `open`), `forceOpen`, `cseId`, `cseRn`,
  * `spId`, `clockSkewS`, `defaultLifetimeS`, `maxLifetimeS`, and
+ * `throttleRate` and `throttleBurst` (requests per second), and
  * `cliCredentials` (default `false`): deploy with the caller's own
  * credentials instead of assuming the bootstrap roles.
  */
@@ -37,6 +38,7 @@ new RegistrarStack(app, context.stackName, {
   description: 'm2m-registrar: registrar for oneM2M application entities',
   deletionProtection: context.deletionProtection,
   settings: context.settings,
+  throttle: context.throttle,
   synthesizer,
 });
 addPolicyChecks(app);

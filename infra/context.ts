@@ -6,6 +6,8 @@ export interface StackContext {
   readonly deletionProtection: boolean;
   /** Deploy with the caller's credentials, not the bootstrap roles. */
   readonly cliCredentials: boolean;
+  /** API throttling; absent values keep the stack's defaults. */
+  readonly throttle: { rateLimit?: number; burstLimit?: number };
   readonly settings: RegistrarFunctionSettings;
 }
 
@@ -74,6 +76,12 @@ export function readStackContext(lookup: Lookup): StackContext {
     stackName: word(lookup, 'stackName') ?? 'M2mRegistrar',
     deletionProtection: flag(lookup, 'deletionProtection') ?? true,
     cliCredentials: flag(lookup, 'cliCredentials') ?? false,
+    throttle: Object.fromEntries(
+      [
+        ['rateLimit', whole(lookup, 'throttleRate')],
+        ['burstLimit', whole(lookup, 'throttleBurst')],
+      ].filter(([, value]) => value !== undefined),
+    ),
     settings,
   };
 }

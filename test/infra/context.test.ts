@@ -13,6 +13,7 @@ describe('readStackContext', () => {
       stackName: 'M2mRegistrar',
       deletionProtection: true,
       cliCredentials: false,
+      throttle: {},
       settings: {},
     });
   });
@@ -28,6 +29,8 @@ describe('readStackContext', () => {
         cseId: '/id-x',
         maxLifetimeS: '600',
         defaultLifetimeS: 60,
+        throttleRate: '50',
+        throttleBurst: 80,
       }),
     );
 
@@ -35,6 +38,7 @@ describe('readStackContext', () => {
       stackName: 'Other',
       deletionProtection: false,
       cliCredentials: true,
+      throttle: { rateLimit: 50, burstLimit: 80 },
       settings: {
         security: 'open',
         forceOpen: true,
