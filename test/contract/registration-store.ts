@@ -148,6 +148,19 @@ export function describeRegistrationStoreContract(
       expect((await store.findByAei('Cone'))?.version).toBe(1);
     });
 
+    it.each([
+      ['a version that does not follow', 'one', 3],
+      ['a changed name', 'renamed', 2],
+    ])('refuses a replacement with %s', async (_, rn, version) => {
+      const original = registrationOf('Cone', 'one');
+      await store.insert(original);
+
+      const attempt = store.replace(registrationOf('Cone', rn, { version }), 1);
+
+      await expect(attempt).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store.findByAei('Cone')).toEqual(original);
+    });
+
     it('lets exactly one of concurrent replaces of a version win', async () => {
       await store.insert(registrationOf('Cone', 'one'));
       const attempts = [1, 2, 3].map((i) =>
