@@ -52,14 +52,20 @@ export class SettingError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** Environment variables by name. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 function text(env: Env, name: string, fallback: string): string {
   const value = env[name];
   return value === undefined || value === '' ? fallback : value;
 }
 
-function integer(
+/**
+ * Reads the whole-number setting `name`, or `fallback` when it is unset.
+ *
+ * @throws {SettingError} when the value is not a whole number in `range`.
+ */
+export function integerSetting(
   env: Env,
   name: string,
   fallback: number,
@@ -69,14 +75,11 @@ function integer(
   if (raw === undefined || raw === '') {
     return fallback;
   }
-  if (!/^\d+$/.test(raw)) {
-    throw new SettingError(name, `expected a whole number, got "${raw}"`);
-  }
-  const value = Number(raw);
-  if (value < range.min || value > range.max) {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
     throw new SettingError(
       name,
-      `must be between ${range.min} and ${range.max}, got ${value}`,
+      `expected a whole number from ${range.min} to ${range.max}, got "${raw}"`,
     );
   }
   return value;
@@ -124,14 +127,19 @@ export function readRegistrarSettings(env: Env): RegistrarSettings {
       `expected an originator starting with C or S, got "${adminOriginator}"`,
     );
   }
-  const defaultLifetimeS = integer(env, 'M2M_DEFAULT_LIFETIME_S', 3600, {
+  const defaultLifetimeS = integerSetting(env, 'M2M_DEFAULT_LIFETIME_S', 3600, {
     min: 1,
     max: oneYearS,
   });
-  const maxLifetimeS = integer(env, 'M2M_MAX_LIFETIME_S', 30 * 24 * 3600, {
-    min: 1,
-    max: oneYearS,
-  });
+  const maxLifetimeS = integerSetting(
+    env,
+    'M2M_MAX_LIFETIME_S',
+    30 * 24 * 3600,
+    {
+      min: 1,
+      max: oneYearS,
+    },
+  );
   if (defaultLifetimeS > maxLifetimeS) {
     throw new SettingError(
       'M2M_DEFAULT_LIFETIME_S',
@@ -142,7 +150,10 @@ export function readRegistrarSettings(env: Env): RegistrarSettings {
     cse: cseIdentity(env),
     adminOriginator,
     security,
-    clockSkewS: integer(env, 'M2M_CLOCK_SKEW_S', 300, { min: 1, max: 3600 }),
+    clockSkewS: integerSetting(env, 'M2M_CLOCK_SKEW_S', 300, {
+      min: 1,
+      max: 3600,
+    }),
     defaultLifetimeS,
     maxLifetimeS,
   };
@@ -153,7 +164,7 @@ export function readLocalSettings(env: Env): LocalSettings {
   return {
     ...readRegistrarSettings(env),
     host: text(env, 'M2M_HOST', '127.0.0.1'),
-    port: integer(env, 'M2M_PORT', 8080, { min: 0, max: 65535 }),
+    port: integerSetting(env, 'M2M_PORT', 8080, { min: 0, max: 65535 }),
     dataDir: text(env, 'M2M_DATA_DIR', './.data'),
   };
 }

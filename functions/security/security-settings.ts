@@ -1,4 +1,4 @@
-import { SettingError } from '#registrar/commons/settings.ts';
+import { type Env, integerSetting } from '#registrar/commons/settings.ts';
 import type { LockoutPolicy } from './lockout.ts';
 
 /**
@@ -23,49 +23,27 @@ export interface SecuritySettings {
   readonly adminKeyVersion: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') {
-    return fallback;
-  }
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= range.min && value <= range.max)) {
-    throw new SettingError(
-      name,
-      `expected a whole number from ${range.min} to ${range.max}, got "${raw}"`,
-    );
-  }
-  return value;
-}
-
 /** Reads the signed-mode settings from `env`. */
 export function readSecuritySettings(env: Env): SecuritySettings {
   const day = 24 * 3600;
   return {
-    rotationGraceS: integer(env, 'M2M_ROTATION_GRACE_S', 300, {
+    rotationGraceS: integerSetting(env, 'M2M_ROTATION_GRACE_S', 300, {
       min: 0,
       max: day,
     }),
     lockout: {
-      threshold: integer(env, 'M2M_LOCKOUT_THRESHOLD', 5, {
+      threshold: integerSetting(env, 'M2M_LOCKOUT_THRESHOLD', 5, {
         min: 1,
         max: 1000,
       }),
       lockoutMs:
-        integer(env, 'M2M_LOCKOUT_S', 900, { min: 1, max: day }) * 1000,
-      baseDelayMs: integer(env, 'M2M_LOCKOUT_DELAY_MS', 1000, {
+        integerSetting(env, 'M2M_LOCKOUT_S', 900, { min: 1, max: day }) * 1000,
+      baseDelayMs: integerSetting(env, 'M2M_LOCKOUT_DELAY_MS', 1000, {
         min: 0,
         max: 60_000,
       }),
     },
-    adminKeyVersion: integer(env, 'M2M_ADMIN_KEY_VERSION', 1, {
+    adminKeyVersion: integerSetting(env, 'M2M_ADMIN_KEY_VERSION', 1, {
       min: 0,
       max: 999_999_999,
     }),
