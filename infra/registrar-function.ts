@@ -36,6 +36,14 @@ export interface RegistrarFunctionProps {
    * @default none: for functions only ever invoked synchronously
    */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * Why a function that is invoked asynchronously has no dead-letter
+   * queue: the reason cdk-nag's finding is acknowledged with.
+   *
+   * @default none: without a dead-letter queue the function is taken to be
+   *   invoked synchronously only
+   */
+  readonly noDeadLetterReason?: string;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -147,12 +155,15 @@ export class RegistrarFunction extends Construct {
         reason: runtimeReason,
       },
     );
-    this.acknowledgeFailureHandling(props.deadLetterQueue !== undefined);
+    this.acknowledgeFailureHandling(props);
   }
 
-  /** Either a dead-letter queue, or synchronous calls only: not both kinds. */
-  private acknowledgeFailureHandling(hasDeadLetterQueue: boolean): void {
-    if (hasDeadLetterQueue) {
+  /**
+   * A dead-letter queue, a stated reason for going without one, or
+   * synchronous calls only.
+   */
+  private acknowledgeFailureHandling(props: RegistrarFunctionProps): void {
+    if (props.deadLetterQueue !== undefined) {
       Validations.of(this).acknowledge({
         id: 'Serverless::Serverless-LambdaAsyncFailureDestination',
         reason:
@@ -164,8 +175,9 @@ export class RegistrarFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
       reason:
+        props.noDeadLetterReason ??
         'Invoked synchronously only (API Gateway), where a dead-letter ' +
-        'queue never receives anything: the caller sees the error.',
+          'queue never receives anything: the caller sees the error.',
     });
   }
 }

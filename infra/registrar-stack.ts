@@ -38,9 +38,10 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BY_EXPIRY_INDEX } from '#registrar/adapters/aws/table.ts';
 import { type FunctionGrant, RegistrarFunction } from './registrar-function.ts';
 
 /** Registrar settings passed to both functions (see product.md). */
@@ -86,10 +87,18 @@ export interface RegistrarStackProps extends StackProps {
   /**
    * Entry files of the functions.
    *
-   * @default functions/handlers/api.ts and expiry.ts under projectRoot
+   * @default functions/handlers/api.ts, expiry.ts and sweep.ts under
+   *   projectRoot (sweep: that file even when the others are given)
    */
-  readonly entries?: { readonly api: string; readonly expiry: string };
+  readonly entries?: {
+    readonly api: string;
+    readonly expiry: string;
+    readonly sweep?: string;
+  };
 }
+
+/** How often the expiry sweep runs (functions/handlers/sweep.ts). */
+export const SWEEP_RATE = Duration.minutes(15);
 
 /**
  * One JSON line per request in the API's access log: who, what, outcome.
@@ -134,9 +143,13 @@ export class RegistrarStack extends Stack {
     const removalPolicy = protect
       ? RemovalPolicy.RETAIN
       : RemovalPolicy.DESTROY;
-    const entries = props.entries ?? {
-      api: join(props.projectRoot, 'functions/handlers/api.ts'),
-      expiry: join(props.projectRoot, 'functions/handlers/expiry.ts'),
+    const handler = (name: string) =>
+      join(props.projectRoot, `functions/handlers/${name}.ts`);
+    const entries = {
+      api: handler('api'),
+      expiry: handler('expiry'),
+      sweep: handler('sweep'),
+      ...props.entries,
     };
 
     const table = new Table(this, 'Table', {
@@ -293,6 +306,13 @@ export class RegistrarStack extends Stack {
         passSchedulerRole,
       ],
     });
+    const sweep = this.sweep({
+      common,
+      entry: entries.sweep,
+      environment: { ...settings, ...sharedEnvironment },
+      table,
+      deleteSchedules: schedules('DeleteSchedule'),
+    });
     const tableId = this.resolve(
       this.getLogicalId(table.node.defaultChild as CfnTable),
     );
@@ -303,6 +323,8 @@ export class RegistrarStack extends Stack {
           "The grant covers the table's own indexes (byAei, byExpiry), " +
           'which Query reads; no other table is reachable.',
       });
+    }
+    for (const fn of [api, expiry, sweep]) {
       Validations.of(fn.role).acknowledge({
         id:
           'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:' +
@@ -328,10 +350,103 @@ export class RegistrarStack extends Stack {
       DeadLetterAlarmName: deadLetterAlarm.alarmName,
       ApiFunctionName: api.function.functionName,
       ExpiryFunctionName: expiry.function.functionName,
+      SweepFunctionName: sweep.function.functionName,
     };
     for (const [name, value] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value });
     }
+  }
+
+  /**
+   * The expiry sweep: a function that ends registrations whose timer was
+   * lost, run every {@link SWEEP_RATE} by a recurring schedule.
+   *
+   * The schedule has a group of its own, so that neither the functions'
+   * schedule grants (on the expiry group) reach it nor the expiry
+   * schedules' role can be used for it; its role may only invoke the
+   * sweep. The function reads and writes single items (`expire`: Get, the
+   * transactional Delete of record and name claim, the audit Put) and
+   * queries the `byExpiry` index only, and may delete expiry schedules.
+   */
+  private sweep(parts: {
+    common: {
+      projectRoot: string;
+      logRemovalPolicy: RemovalPolicy;
+      logRetention: RetentionDays;
+    };
+    entry: string;
+    environment: Record<string, string>;
+    table: Table;
+    deleteSchedules: FunctionGrant;
+  }): RegistrarFunction {
+    const { table } = parts;
+    const sweep = new RegistrarFunction(this, 'Sweep', {
+      ...parts.common,
+      entry: parts.entry,
+      description:
+        'm2m-registrar: ends expired registrations whose timer was lost',
+      timeout: Duration.minutes(2),
+      environment: parts.environment,
+      grants: [
+        (grantee) =>
+          Grant.addToPrincipal({
+            grantee,
+            actions: [
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:DeleteItem',
+            ],
+            resourceArns: [table.tableArn],
+          }),
+        (grantee) =>
+          Grant.addToPrincipal({
+            grantee,
+            actions: ['dynamodb:Query'],
+            resourceArns: [`${table.tableArn}/index/${BY_EXPIRY_INDEX}`],
+          }),
+        parts.deleteSchedules,
+      ],
+      noDeadLetterReason:
+        'A failed sweep is simply repeated by the next run 15 minutes ' +
+        'later; its empty event carries nothing worth redriving.',
+    });
+    const group = new ScheduleGroup(this, 'SweepSchedules', {
+      scheduleGroupName: `${this.stackName}-sweep`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, 'SweepSchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to run the expiry sweep',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': group.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [sweep.function.functionArn],
+      }),
+    );
+    const schedule = new CfnSchedule(this, 'SweepSchedule', {
+      name: 'expiry-sweep',
+      groupName: group.scheduleGroupName,
+      description: 'Runs the m2m-registrar expiry sweep',
+      scheduleExpression: `rate(${SWEEP_RATE.toMinutes()} minutes)`,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: sweep.function.functionArn,
+        roleArn: role.roleArn,
+        input: '{}',
+        // A late run is worth little: the next one comes on schedule.
+        retryPolicy: { maximumEventAgeInSeconds: 600, maximumRetryAttempts: 2 },
+      },
+    });
+    schedule.node.addDependency(group, role);
+    return sweep;
   }
 
   /** An HMAC-SHA-256 root key with an alias under the stack's name. */

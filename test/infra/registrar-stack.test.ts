@@ -15,7 +15,11 @@ import {
 /** Bundling and cdk-nag take a while on a shared machine. */
 const SYNTH_TIMEOUT_MS = 120_000;
 
-const entries = { api: fixtureEntry, expiry: fixtureEntry };
+const entries = {
+  api: fixtureEntry,
+  expiry: fixtureEntry,
+  sweep: fixtureEntry,
+};
 
 function registrarStack(
   props: Partial<RegistrarStackProps> = {},
@@ -274,6 +278,7 @@ describe('RegistrarStack', () => {
     it.each([
       ['ApiFunction', 10],
       ['ExpiryFunction', 30],
+      ['SweepFunction', 120],
     ])(
       '%s runs Node.js 24 on arm64, traced, %is timeout',
       (prefix, timeout) => {
@@ -288,17 +293,19 @@ describe('RegistrarStack', () => {
       },
     );
 
-    it.each([['ApiLogs'], ['ExpiryLogs'], ['HttpApiAccessLogs']])(
-      'keeps %s for a month',
-      (prefix) => {
-        const id = logicalId(template, 'AWS::Logs::LogGroup', prefix);
+    it.each([
+      ['ApiLogs'],
+      ['ExpiryLogs'],
+      ['SweepLogs'],
+      ['HttpApiAccessLogs'],
+    ])('keeps %s for a month', (prefix) => {
+      const id = logicalId(template, 'AWS::Logs::LogGroup', prefix);
 
-        expect(template.toJSON().Resources[id]).toMatchObject({
-          Properties: { RetentionInDays: 30 },
-          DeletionPolicy: 'Retain',
-        });
-      },
-    );
+      expect(template.toJSON().Resources[id]).toMatchObject({
+        Properties: { RetentionInDays: 30 },
+        DeletionPolicy: 'Retain',
+      });
+    });
 
     it('gives the api function the names of everything it calls', () => {
       const api = logicalId(template, 'AWS::Lambda::Function', 'ApiFunction');
@@ -344,24 +351,23 @@ describe('RegistrarStack', () => {
       });
     });
 
-    it('gives the expiry function the table, group and key ids but no schedule target', () => {
-      const expiry = logicalId(
-        template,
-        'AWS::Lambda::Function',
-        'ExpiryFunction',
-      );
-      const variables =
-        template.toJSON().Resources[expiry].Properties.Environment.Variables;
+    it.each([['ExpiryFunction'], ['SweepFunction']])(
+      'gives %s the table, group and key ids but no schedule target',
+      (prefix) => {
+        const id = logicalId(template, 'AWS::Lambda::Function', prefix);
+        const variables =
+          template.toJSON().Resources[id].Properties.Environment.Variables;
 
-      expect(Object.keys(variables).sort()).toEqual([
-        'M2M_ENROLLMENT_KEY_ID',
-        'M2M_REGISTRATION_KEY_ID',
-        'M2M_SCHEDULE_GROUP',
-        'M2M_SECURITY',
-        'M2M_TABLE_NAME',
-        'NODE_OPTIONS',
-      ]);
-    });
+        expect(Object.keys(variables).sort()).toEqual([
+          'M2M_ENROLLMENT_KEY_ID',
+          'M2M_REGISTRATION_KEY_ID',
+          'M2M_SCHEDULE_GROUP',
+          'M2M_SECURITY',
+          'M2M_TABLE_NAME',
+          'NODE_OPTIONS',
+        ]);
+      },
+    );
 
     it('grants the api function exactly what it needs', () => {
       const role = logicalId(template, 'AWS::IAM::Role', 'ApiRole');
@@ -494,9 +500,154 @@ describe('RegistrarStack', () => {
       });
     });
 
-    it('has no other IAM policies than the three roles', () => {
-      template.resourceCountIs('AWS::IAM::Policy', 3);
-      template.resourceCountIs('AWS::IAM::Role', 3);
+    it('has no other IAM policies than the five roles', () => {
+      template.resourceCountIs('AWS::IAM::Policy', 5);
+      template.resourceCountIs('AWS::IAM::Role', 5);
+    });
+  });
+
+  describe('expiry sweep', () => {
+    it('runs the sweep function every 15 minutes from a group of its own', () => {
+      const sweep = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'SweepFunction',
+      );
+      const role = logicalId(template, 'AWS::IAM::Role', 'SweepSchedulerRole');
+
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {
+        Name: 'Registrar-sweep',
+      });
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: 'expiry-sweep',
+        GroupName: 'Registrar-sweep',
+        ScheduleExpression: 'rate(15 minutes)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [sweep, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [role, 'Arn'] },
+          Input: '{}',
+          RetryPolicy: {
+            MaximumEventAgeInSeconds: 600,
+            MaximumRetryAttempts: 2,
+          },
+        },
+      });
+    });
+
+    it('lets only Scheduler, for the sweep group, invoke only the sweep', () => {
+      const role = logicalId(template, 'AWS::IAM::Role', 'SweepSchedulerRole');
+      const group = logicalId(
+        template,
+        'AWS::Scheduler::ScheduleGroup',
+        'SweepSchedules',
+      );
+      const sweep = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'SweepFunction',
+      );
+
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: Match.exact({
+                StringEquals: {
+                  'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+                  'aws:SourceArn': { 'Fn::GetAtt': [group, 'Arn'] },
+                },
+              }),
+            }),
+          ],
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: 'lambda:InvokeFunction',
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [sweep, 'Arn'] },
+            },
+          ],
+        },
+      });
+    });
+
+    it('grants the sweep single-item access, the byExpiry index and schedule deletion only', () => {
+      const role = logicalId(template, 'AWS::IAM::Role', 'SweepRole');
+      const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
+      const logs = logicalId(template, 'AWS::Logs::LogGroup', 'SweepLogs');
+
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: role }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [logs, 'Arn'] },
+            },
+            {
+              Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+              Effect: 'Allow',
+              Resource: '*',
+            },
+            {
+              Action: [
+                'dynamodb:GetItem',
+                'dynamodb:PutItem',
+                'dynamodb:DeleteItem',
+              ],
+              Effect: 'Allow',
+              Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+            },
+            {
+              Action: 'dynamodb:Query',
+              Effect: 'Allow',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/byExpiry'],
+                ],
+              },
+            },
+            {
+              Action: 'scheduler:DeleteSchedule',
+              Effect: 'Allow',
+              Resource: scheduleArn,
+            },
+          ],
+        },
+      });
+    });
+
+    it('has no dead-letter queue and no retry configuration of its own', () => {
+      const sweep = logicalId(
+        template,
+        'AWS::Lambda::Function',
+        'SweepFunction',
+      );
+
+      expect(
+        template.toJSON().Resources[sweep].Properties.DeadLetterConfig,
+      ).toBeUndefined();
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    });
+
+    it('says why the sweep goes without a dead-letter queue', () => {
+      const finding = synthesis.acknowledged.find(
+        (candidate) =>
+          candidate.violatingConstructs.some(
+            (c) => c.constructPath === 'Registrar/Sweep/Function/Resource',
+          ) && candidate.acknowledgedId === 'Serverless::Serverless-LambdaDLQ',
+      );
+
+      expect(finding?.reason).toMatch(/next run 15 minutes later/);
     });
   });
 
@@ -568,6 +719,7 @@ describe('RegistrarStack', () => {
       ['DeadLetterAlarmName'],
       ['ApiFunctionName'],
       ['ExpiryFunctionName'],
+      ['SweepFunctionName'],
     ])('names %s', (name) => {
       template.hasOutput(name, { Value: Match.anyValue() });
     });
@@ -600,15 +752,19 @@ describe('RegistrarStack', () => {
         '<AWS::AccountId>:schedule/Registrar-expiry/*';
       const table = logicalId(template, 'AWS::DynamoDB::Table', 'Table');
       const expected = [
-        ...['Api', 'Expiry'].flatMap((fn) => [
+        ...['Api', 'Expiry', 'Sweep'].flatMap((fn) => [
           `AwsSolutions::AwsSolutions-IAM5[Resource::*] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
-          `AwsSolutions::AwsSolutions-IAM5[Resource::<${table}.Arn>/index/*] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
           `AwsSolutions::AwsSolutions-IAM5[${schedules}] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
           `AwsSolutions::AwsSolutions-L1 @ Registrar/${fn}/Function/Resource`,
           `Serverless::Serverless-LambdaLatestVersion @ Registrar/${fn}/Function/Resource`,
         ]),
+        ...['Api', 'Expiry'].map(
+          (fn) =>
+            `AwsSolutions::AwsSolutions-IAM5[Resource::<${table}.Arn>/index/*] @ Registrar/${fn}/Role/DefaultPolicy/Resource`,
+        ),
         'AwsSolutions::AwsSolutions-APIG4 @ Registrar/HttpApi/ANY--{proxy+}/Resource',
         'Serverless::Serverless-LambdaDLQ @ Registrar/Api/Function/Resource',
+        'Serverless::Serverless-LambdaDLQ @ Registrar/Sweep/Function/Resource',
         'Serverless::Serverless-LambdaAsyncFailureDestination @ Registrar/Expiry/Function/EventInvokeConfig/Resource',
         'Serverless::Serverless-SQSRedrivePolicy @ Registrar/ExpiryDeadLetters/Resource',
       ].sort();
@@ -669,7 +825,7 @@ describe('RegistrarStack', () => {
 
     afterAll(() => configured?.dispose());
 
-    it('passes them to both functions as environment variables', () => {
+    it('passes them to every function as environment variables', () => {
       const functions = configured.template.findResources(
         'AWS::Lambda::Function',
       );
@@ -682,7 +838,7 @@ describe('RegistrarStack', () => {
           M2M_DEFAULT_LIFETIME_S: '60',
         });
       }
-      expect(Object.keys(functions)).toHaveLength(2);
+      expect(Object.keys(functions)).toHaveLength(3);
     });
 
     it('throttles the stage as asked', () => {
