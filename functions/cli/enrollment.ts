@@ -1,10 +1,4 @@
-import { openDatabase } from '#registrar/adapters/embedded/database.ts';
-import {
-  type EmbeddedSecurity,
-  openEmbeddedSecurity,
-} from '#registrar/adapters/embedded/security.ts';
 import { formatTimestamp } from '#registrar/onem2m/timestamp.ts';
-import { systemClock } from '#registrar/ports/clock.ts';
 import {
   type Enrollment,
   EnrollmentExistsError,
@@ -16,6 +10,7 @@ import {
   newEnrollment,
 } from '#registrar/security/enrollments.ts';
 import { enrollmentKeyId } from '#registrar/security/keyid.ts';
+import { type OperatorSecurity, withBackend } from './backend.ts';
 import {
   type CommandContext,
   CommandFailedError,
@@ -87,20 +82,15 @@ function durationOption(
   return text === undefined ? fallback : parseDuration(name, text);
 }
 
-/** Runs `work` on the data folder's enrollments and key file. */
-async function withSecurity<T>(
+/**
+ * Runs `work` on the enrollments and key derivation of the backend the
+ * settings point at: the data folder's key file, or the stack's KMS root.
+ */
+function withSecurity<T>(
   context: CommandContext,
-  work: (security: EmbeddedSecurity) => Promise<T>,
+  work: (security: OperatorSecurity) => Promise<T>,
 ): Promise<T> {
-  const settings = context.settings();
-  const database = openDatabase(settings.dataDir);
-  try {
-    return await work(
-      openEmbeddedSecurity(database, settings.dataDir, systemClock),
-    );
-  } finally {
-    database.close();
-  }
+  return withBackend(context, (backend) => work(backend.security()));
 }
 
 function view(enrollment: Enrollment): EnrollmentView {
@@ -216,7 +206,7 @@ async function list(context: CommandContext): Promise<undefined> {
 }
 
 async function found(
-  security: EmbeddedSecurity,
+  security: OperatorSecurity,
   id: string,
 ): Promise<Enrollment> {
   const enrollment = await security.enrollments.find(id);

@@ -24,6 +24,7 @@ export const settingFlags: Readonly<Record<string, string>> = {
   host: 'M2M_HOST',
   port: 'M2M_PORT',
   'data-dir': 'M2M_DATA_DIR',
+  stack: 'M2M_STACK',
   security: 'M2M_SECURITY',
   'log-level': 'M2M_LOG_LEVEL',
 };

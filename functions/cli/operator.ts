@@ -1,8 +1,6 @@
-import { openDatabase } from '#registrar/adapters/embedded/database.ts';
-import { openEmbeddedSecurity } from '#registrar/adapters/embedded/security.ts';
-import { systemClock } from '#registrar/ports/clock.ts';
 import { adminKeyId } from '#registrar/security/keyid.ts';
 import { readSecuritySettings } from '#registrar/security/security-settings.ts';
+import { withBackend } from './backend.ts';
 import type { CommandContext, CommandGroup } from './command.ts';
 
 /** What `operator credential` prints. */
@@ -18,18 +16,9 @@ export interface OperatorCredentialView {
 async function credential(context: CommandContext): Promise<undefined> {
   const settings = context.settings();
   const { adminKeyVersion } = readSecuritySettings(context.env);
-  const database = openDatabase(settings.dataDir);
-  let key: Uint8Array;
-  try {
-    const security = openEmbeddedSecurity(
-      database,
-      settings.dataDir,
-      systemClock,
-    );
-    key = await security.derivation.operatorCredential(adminKeyVersion);
-  } finally {
-    database.close();
-  }
+  const key = await withBackend(context, (backend) =>
+    backend.security().derivation.operatorCredential(adminKeyVersion),
+  );
   const shown: OperatorCredentialView = {
     originator: settings.adminOriginator,
     keyid: adminKeyId(adminKeyVersion),

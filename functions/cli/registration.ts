@@ -1,11 +1,7 @@
-import { createJsonLogger, logLevelFrom } from '#registrar/local/logger.ts';
-import {
-  composeEmbeddedRegistrar,
-  type EmbeddedRegistrar,
-} from '#registrar/local/runtime.ts';
 import { formatTimestamp } from '#registrar/onem2m/timestamp.ts';
 import type { AuditRecord } from '#registrar/ports/audit.ts';
 import { isExpired, type Registration } from '#registrar/registrar/model.ts';
+import { withBackend as withRegistrar } from './backend.ts';
 import {
   type CommandContext,
   CommandFailedError,
@@ -43,26 +39,6 @@ export interface AuditView {
   readonly actor: string;
   readonly requestId: string | undefined;
   readonly details: Readonly<Record<string, unknown>> | undefined;
-}
-
-/**
- * Runs `work` on the registrar of the configured data folder, then closes
- * it. Its timers are not started: they only arm and disarm, and the
- * server, when running, does the firing.
- */
-async function withRegistrar<T>(
-  context: CommandContext,
-  work: (embedded: EmbeddedRegistrar) => Promise<T>,
-): Promise<T> {
-  const level = context.env.M2M_LOG_LEVEL ?? 'warn';
-  const embedded = composeEmbeddedRegistrar(context.settings(), {
-    logger: createJsonLogger(logLevelFrom(level)),
-  });
-  try {
-    return await work(embedded);
-  } finally {
-    await embedded.close();
-  }
 }
 
 function summary(registration: Registration, now: number): RegistrationSummary {
