@@ -2,12 +2,18 @@
 # The end-to-end tier: deploys the stack to MiniStack on 127.0.0.1 and runs
 # the end-to-end suite against its HTTP API.
 #
-# 1. installs MiniStack (PyPI, pinned) into the git-ignored .venv,
-# 2. starts it bound to 127.0.0.1 only, logging to .ministack/ministack.log,
+# 1. installs MiniStack (PyPI, pinned) into the git-ignored .venv (or, where
+#    Python has no venv module, into .venv/site with pip --target),
+# 2. starts it bound to 127.0.0.1 only, in a process group of its own,
+#    logging to .ministack/ministack.log,
 # 3. bootstraps and deploys the stack twice, open and signed, with dummy
 #    credentials, every AWS call aimed at the emulator (AWS_ENDPOINT_URL),
 # 4. runs test/e2e against the two emulated APIs,
-# 5. stops MiniStack by its process id when the script exits.
+# 5. stops MiniStack and everything it started (its Lambda workers) when
+#    the script exits, fails or is interrupted.
+#
+# Every step has a time limit, so a hang fails the run in at most about
+# ten minutes; the exit status is non-zero when any step or test fails.
 #
 # Run through `npm run test:e2e` (scripts/node24.sh puts Node 24 first on
 # PATH: MiniStack runs the Lambda handlers with the `node` it finds there).
@@ -30,23 +36,40 @@ mkdir -p "$state"
 
 log() { echo "e2e: $*" >&2; }
 
+# The Python that runs MiniStack, with PYTHONPATH when installed by --target.
+python="$venv/bin/python"
+
 ensure_ministack() {
-  local installed=''
-  if [ -x "$venv/bin/pip" ]; then
-    installed="$("$venv/bin/pip" show ministack 2>/dev/null || true)"
+  if [ ! -x "$venv/bin/python" ] && [ -d "$venv/site/ministack" ]; then
+    python=python3
+    export PYTHONPATH="$venv/site"
   fi
-  if grep -qx "Version: ${MINISTACK_VERSION}" <<<"$installed"; then
+  if "$python" - "$MINISTACK_VERSION" 2>/dev/null <<'PY'; then
+import sys
+from importlib.metadata import version
+sys.exit(version("ministack") != sys.argv[1])
+PY
     return
   fi
   log "installing ministack==${MINISTACK_VERSION} into .venv"
-  [ -x "$venv/bin/pip" ] || python3 -m venv --clear "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    "ministack==${MINISTACK_VERSION}"
+  if [ -x "$venv/bin/pip" ] || python3 -m venv --clear "$venv" >/dev/null 2>&1; then
+    python="$venv/bin/python"
+    "$python" -m pip install --quiet --disable-pip-version-check \
+      "ministack==${MINISTACK_VERSION}"
+    return
+  fi
+  # No venv module (Debian without python3-venv): a plain folder instead.
+  log "python3 -m venv is unavailable; installing with pip --target"
+  rm -rf "$venv"
+  python=python3
+  export PYTHONPATH="$venv/site"
+  python3 -m pip install --quiet --disable-pip-version-check \
+    --target "$venv/site" "ministack==${MINISTACK_VERSION}"
 }
 
 # 4566 when free, else a free port the kernel picks, on loopback.
 pick_port() {
-  "$venv/bin/python" - "${M2M_E2E_PORT:-4566}" <<'PY'
+  "$python" - "${M2M_E2E_PORT:-4566}" <<'PY'
 import socket, sys
 def free(port):
     with socket.socket() as s:
@@ -60,12 +83,37 @@ PY
 }
 
 ministack_pid=''
+# MiniStack runs in a process group of its own (setsid), so that stopping
+# it also stops the Lambda worker processes it started.
 stop_ministack() {
-  if [ -n "$ministack_pid" ] && kill -0 "$ministack_pid" 2>/dev/null; then
-    log "stopping MiniStack (pid $ministack_pid)"
-    kill "$ministack_pid"
-    wait "$ministack_pid" 2>/dev/null || true
+  [ -n "$ministack_pid" ] || return 0
+  if kill -0 "$ministack_pid" 2>/dev/null; then
+    log "stopping MiniStack (process group $ministack_pid)"
+    kill -TERM -- "-$ministack_pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do
+      kill -0 "$ministack_pid" 2>/dev/null || break
+      sleep 0.25
+    done
   fi
+  kill -KILL -- "-$ministack_pid" 2>/dev/null || true
+  wait "$ministack_pid" 2>/dev/null || true
+  ministack_pid=''
+}
+trap stop_ministack EXIT
+# An interrupted run exits (running the EXIT trap) with the usual status.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+healthy() {
+  "$python" - "$1" <<'PY'
+import sys, urllib.request
+try:
+    urllib.request.urlopen(
+        f"http://127.0.0.1:{sys.argv[1]}/_ministack/health", timeout=2)
+except Exception:
+    sys.exit(1)
+PY
 }
 
 start_ministack() {
@@ -74,11 +122,10 @@ start_ministack() {
   # BIND_HOST keeps every listener on loopback; the default is 0.0.0.0.
   BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" MINISTACK_HOST=localhost \
     LAMBDA_EXECUTOR=local AUTH="${M2M_E2E_AUTH:-false}" \
-    "$venv/bin/ministack" >"$state/ministack.log" 2>&1 &
+    setsid "$python" -m ministack >"$state/ministack.log" 2>&1 &
   ministack_pid=$!
-  trap stop_ministack EXIT
   for _ in $(seq 1 60); do
-    if curl -fsS "http://127.0.0.1:${port}/_ministack/health" >/dev/null 2>&1; then
+    if healthy "$port"; then
       return
     fi
     kill -0 "$ministack_pid" 2>/dev/null || {
@@ -91,25 +138,39 @@ start_ministack() {
   exit 1
 }
 
+# limit SECONDS LOG COMMAND...: runs COMMAND with its output in LOG, and
+# fails (showing the log's end) when it fails or outlives SECONDS.
+limit() {
+  local seconds="$1" logfile="$2"
+  shift 2
+  local status=0
+  (cd "$root" && timeout --kill-after=10 "$seconds" "$@") \
+    >"$logfile" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    [ "$status" -eq 124 ] && log "timed out after ${seconds} s: $*"
+    tail -40 "$logfile" >&2
+    exit "$status"
+  fi
+}
+
 # deploy STACK [-c name=value ...]: one stack of the app, outputs in
 # .ministack/<stack>.json.
 deploy() {
   local stack="$1"
   shift
   log "deploying ${stack}"
-  (cd "$root" && cdk deploy "$stack" --output "$state/cdk.out.$stack" \
+  limit 240 "$state/deploy-$stack.log" \
+    cdk deploy "$stack" --no-notices --output "$state/cdk.out.$stack" \
     -c stackName="$stack" -c deletionProtection=false \
     -c cliCredentials=true "$@" \
-    --require-approval never --outputs-file "$state/$stack.json" \
-    >"$state/deploy-$stack.log" 2>&1) ||
-    { tail -40 "$state/deploy-$stack.log" >&2; exit 1; }
+    --require-approval never --outputs-file "$state/$stack.json"
 }
 
 bootstrap() {
   log "bootstrapping the emulated account"
-  (cd "$root" && cdk bootstrap aws://000000000000/us-east-1 \
-    --output "$state/cdk.out" >"$state/bootstrap.log" 2>&1) ||
-    { tail -20 "$state/bootstrap.log" >&2; exit 1; }
+  limit 120 "$state/bootstrap.log" \
+    cdk bootstrap aws://000000000000/us-east-1 --no-notices \
+    --output "$state/cdk.out"
 }
 
 # output STACK NAME: one output of a deployed stack.
@@ -129,6 +190,8 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export CDK_DEFAULT_ACCOUNT=000000000000 CDK_DEFAULT_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
+# Nothing but the emulator: no CDK telemetry or notices from the internet.
+export CDK_DISABLE_CLI_TELEMETRY=true
 start_ministack "$port"
 bootstrap
 deploy "$STACK" -c security=open -c forceOpen=true
@@ -138,11 +201,13 @@ deploy "$SIGNED_STACK"
 M2M_E2E_BASE_URL="http://127.0.0.1:${port}/_aws/execute-api/$(api_id "$STACK")/\$default"
 M2M_E2E_TABLE_NAME="$(output "$STACK" TableName)"
 M2M_E2E_SIGNED_API_HOST="$(api_id "$SIGNED_STACK").execute-api.localhost:${port}"
-M2M_E2E_SIGNED_TABLE_NAME="$(output "$SIGNED_STACK" TableName)"
-M2M_E2E_SIGNED_ENROLLMENT_KEY="$(output "$SIGNED_STACK" EnrollmentKeyAlias)"
-M2M_E2E_SIGNED_REGISTRATION_KEY="$(output "$SIGNED_STACK" RegistrationKeyAlias)"
+# The operator commands find the signed stack's table and keys themselves.
+M2M_E2E_SIGNED_STACK="$SIGNED_STACK"
 export M2M_E2E_BASE_URL M2M_E2E_TABLE_NAME M2M_E2E_SIGNED_API_HOST \
-  M2M_E2E_SIGNED_TABLE_NAME M2M_E2E_SIGNED_ENROLLMENT_KEY \
-  M2M_E2E_SIGNED_REGISTRATION_KEY
+  M2M_E2E_SIGNED_STACK
 log "running the end-to-end suite against ${M2M_E2E_BASE_URL}"
-cd "$root" && vitest run --config test/e2e/vitest.config.ts
+status=0
+(cd "$root" && timeout --kill-after=10 300 \
+  vitest run --config test/e2e/vitest.config.ts) || status=$?
+[ "$status" -ne 124 ] || log "the suite timed out after 300 s"
+exit "$status"
