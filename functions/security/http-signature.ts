@@ -152,9 +152,12 @@ export function signRequest(
 }
 
 /**
- * The `@signature-params` value: the covered components as an inner list
- * with the parameters in the order `created`, `expires`, `nonce`, `keyid`,
- * `alg` (absent ones left out).
+ * The `@signature-params` value this signer sends: the covered components
+ * as an inner list with the parameters in the order `created`, `expires`,
+ * `nonce`, `keyid`, `alg` (absent ones left out).
+ *
+ * Signing only: a verifier takes the inner list as received, in the
+ * signer's order and with every parameter it carries.
  */
 export function serializeSignatureParams(
   components: readonly string[],

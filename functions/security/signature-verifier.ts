@@ -3,6 +3,7 @@ import {
   type InnerList,
   type Item,
   parseDictionary,
+  serializeInnerList,
 } from 'structured-headers';
 import { checkContentDigest } from './content-digest.ts';
 import {
@@ -15,7 +16,6 @@ import {
   SIGNATURE_LABEL,
   type SignableRequest,
   type SignatureParameters,
-  serializeSignatureParams,
   signatureBase,
 } from './http-signature.ts';
 import { SignatureError } from './signature-error.ts';
@@ -59,6 +59,13 @@ export interface FreshnessPolicy {
  * is sent or the body is not empty. Other covered components are allowed
  * when the request has them.
  *
+ * The `@signature-params` line of the base is the received inner list
+ * re-serialised with its parameters in the order sent (RFC 9421 sections
+ * 2.3 and 2.5), so a signer may order them as it likes. Parameters the
+ * profile does not use (`tag`, or any other) are accepted and stay in the
+ * base, where the MAC covers them; `tag` must be a string as RFC 9421
+ * defines it.
+ *
  * @throws {SignatureError} naming the first failed check.
  */
 export function inspectSignature(
@@ -73,11 +80,7 @@ export function inspectSignature(
   checkTime(parameters, policy);
   checkBody(headers['content-digest'], request.body);
   requireCoverage(components, headers, request.body);
-  const base = signatureBase(
-    request,
-    components,
-    serializeSignatureParams(components, parameters),
-  );
+  const base = signatureBase(request, components, signatureParams(input));
   if (base === undefined) {
     throw new SignatureError(
       'malformed-signature-input',
@@ -161,6 +164,19 @@ function dictionaryEntry(
   }
 }
 
+/**
+ * The `@signature-params` value: the inner list as received, re-serialised.
+ *
+ * Known gap: structured-headers reads a decimal with a zero fraction
+ * (`x=1.0`) as the number 1 and writes it back as the integer `1`, so a
+ * signature over such a parameter does not verify. No parameter of the
+ * profile or of RFC 9421 is a decimal; keeping the received text of the
+ * member instead of re-serialising would remove the gap.
+ */
+function signatureParams(input: InnerList): string {
+  return serializeInnerList(input);
+}
+
 function componentsOf(input: InnerList): string[] {
   const components: string[] = [];
   for (const [name, parameters] of input[0]) {
@@ -187,6 +203,7 @@ function parametersOf(parameters: Map<string, BareItem>): SignatureParameters {
   const nonce = parameters.get('nonce');
   const keyid = parameters.get('keyid');
   const alg = parameters.get('alg');
+  const tag = parameters.get('tag');
   if (!isTime(created)) {
     throw malformed('created is required and must be an integer');
   }
@@ -198,6 +215,9 @@ function parametersOf(parameters: Map<string, BareItem>): SignatureParameters {
   }
   if (!isText(keyid) || keyid === '') {
     throw malformed('keyid is required and must be a string');
+  }
+  if (tag !== undefined && !isText(tag)) {
+    throw malformed('tag must be a string');
   }
   if (alg !== undefined && alg !== SIGNATURE_ALGORITHM) {
     throw new SignatureError(

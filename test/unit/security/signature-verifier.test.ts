@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequest } from '#registrar/onem2m/message.ts';
 import { signRequest } from '#registrar/security/http-signature.ts';
@@ -289,5 +290,110 @@ describe('verifyMac', () => {
 
     expect(error.check).toBe('bad-signature');
     expect(error.rsc).toBe(4106);
+  });
+});
+
+describe('signature parameters as sent (RFC 9421 section 2.3)', () => {
+  const components =
+    '("@method" "@path" "@query" "x-m2m-origin" "x-m2m-ri" "content-digest")';
+  const created = `created=${now / 1000}`;
+  const nonce = 'nonce="abcdefghijklmnop0123"';
+  const keyid = 'keyid="enr:demo:1"';
+
+  /** A request signed over a base written out by hand from `params`. */
+  function signedWith(params: string): HttpRequest {
+    const request = signed();
+    const signatureParams = `${components}${params}`;
+    const base = [
+      '"@method": POST',
+      '"@path": /cse-in',
+      '"@query": ?rcn=1',
+      '"x-m2m-origin": Cdemo1',
+      '"x-m2m-ri": req-1',
+      `"content-digest": ${request.headers['content-digest']}`,
+      `"@signature-params": ${signatureParams}`,
+    ].join('\n');
+    const mac = createHmac('sha256', key).update(base).digest('base64');
+    return with_(request, {
+      set: {
+        'signature-input': `m2m=${signatureParams}`,
+        signature: `m2m=:${mac}:`,
+      },
+    });
+  }
+
+  it.each([
+    ['keyid first', `;${keyid};${created};${nonce}`],
+    ['alg and keyid last', `;${created};${nonce};alg="hmac-sha256";${keyid}`],
+    ['a tag', `;${created};${nonce};${keyid};tag="app"`],
+    ['a tag first', `;tag="app";${created};${nonce};${keyid}`],
+    [
+      'an unknown parameter',
+      `;${created};${nonce};${keyid};x-note="v";x-count=3;x-flag`,
+    ],
+    [
+      'expires before created',
+      `;expires=${now / 1000 + 60};${created};${nonce};${keyid}`,
+    ],
+  ])('verifies parameters with %s', (_case, params) => {
+    const request = signedWith(params);
+
+    const inspected = inspectSignature(request, policy);
+
+    expect(() => verifyMac(inspected, key)).not.toThrow();
+    expect(inspected.parameters.keyid).toBe('enr:demo:1');
+  });
+
+  it.each([
+    ['a tag', 'tag="app"', 'tag="web"'],
+    [
+      'the nonce',
+      'nonce="abcdefghijklmnop0123"',
+      'nonce="abcdefghijklmnop0124"',
+    ],
+    ['an unknown parameter', 'x-note="a"', 'x-note="b"'],
+  ])('refuses a tampered parameter value with %s', (_case, sent, changed) => {
+    const request = signedWith(
+      `;${keyid};${created};${nonce};tag="app";x-note="a"`,
+    );
+    const input = request.headers['signature-input']?.replace(sent, changed);
+
+    const error = failure(() =>
+      verifyMac(
+        inspectSignature(
+          with_(request, { set: { 'signature-input': input } }),
+          policy,
+        ),
+        key,
+      ),
+    );
+
+    expect(error.check).toBe('bad-signature');
+  });
+
+  it('refuses parameters sent in another order than signed', () => {
+    const request = signedWith(`;${keyid};${created};${nonce}`);
+    const input = `m2m=${components};${created};${nonce};${keyid}`;
+
+    const error = failure(() =>
+      verifyMac(
+        inspectSignature(
+          with_(request, { set: { 'signature-input': input } }),
+          policy,
+        ),
+        key,
+      ),
+    );
+
+    expect(error.check).toBe('bad-signature');
+  });
+
+  it('still refuses a tag that is not a string', () => {
+    const request = signedWith(`;${created};${nonce};${keyid};tag=app`);
+
+    const error = failure(() => inspectSignature(request, policy));
+
+    expect(error.check).toBe('malformed-signature-input');
+    expect(error.message).toMatch(/tag/);
   });
 });
