@@ -2,7 +2,6 @@ import { checkBodySize } from '#registrar/onem2m/body.ts';
 import {
   InvalidChildResourceTypeError,
   NotFoundError,
-  NotImplementedError,
   OneM2mError,
   OperationNotAllowedError,
 } from '#registrar/onem2m/errors.ts';
@@ -46,8 +45,8 @@ interface Trace {
  *
  * Order: body size, header checks and query (`4000`, `4001`, `4005`,
  * `4008`, `4015`, `5207`), authentication and its binding to the
- * originator (`4106`), target lookup (`4004`), operation and parent type
- * (`4005`, `5001`, `4108`), access (`4103`), then the procedure's own
+ * originator (`4106`), target lookup (`4004`), operation, resource type
+ * and parent type (`4005`, `4108`), access (`4103`), then the procedure's own
  * checks. One `request handled` line is logged per request: info for
  * success, warn for a caller's mistake, error (with the cause) for `5000`.
  */
@@ -189,10 +188,14 @@ function rotate(
   );
 }
 
+/**
+ * A Create of any other type is the caller's mistake (`4005`), never a
+ * `5001`: this registrar serves `<AE>` registration only.
+ */
 function checkCreatesAe(context: RequestContext): void {
   if (context.headers.resourceType !== AE_RESOURCE_TYPE) {
-    throw new NotImplementedError(
-      'this registrar only creates <AE> resources (ty=2)',
+    throw new OperationNotAllowedError(
+      'this registrar creates only <AE> resources (ty=2)',
     );
   }
 }

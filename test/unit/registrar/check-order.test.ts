@@ -94,7 +94,7 @@ const cases: Array<[string, HttpRequest, number, boolean]> = [
     false,
   ],
   [
-    'an unsupported type (5001) before the parent type (4108)',
+    'an unsupported type (4005) before the parent type (4108)',
     createRequest(
       'Cx',
       {},
@@ -103,7 +103,20 @@ const cases: Array<[string, HttpRequest, number, boolean]> = [
         headers: { 'content-type': 'application/json;ty=3' },
       },
     ),
-    5001,
+    4005,
+    false,
+  ],
+  [
+    'a missing target (4004) before an unsupported type (4005)',
+    createRequest(
+      'Cx',
+      {},
+      {
+        path: '/cse-in/none',
+        headers: { 'content-type': 'application/json;ty=3' },
+      },
+    ),
+    4004,
     false,
   ],
 ];

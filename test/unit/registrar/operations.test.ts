@@ -149,10 +149,13 @@ describe('operations and paths', () => {
   );
 
   it.each([
-    ['the <CSEBase>', '/cse-in'],
-    ['an <AE>', '/cse-in/lightApp'],
-  ])('returns 5001 for a Create of another type under %s', async (_c, path) => {
-    const { registrar } = await registered();
+    [0, 'the <CSEBase>', '/cse-in'],
+    [3, 'the <CSEBase>', '/cse-in'],
+    [5, 'the <CSEBase>', '/cse-in'],
+    [99, 'the <CSEBase>', '/cse-in'],
+    [3, 'an <AE>', '/cse-in/lightApp'],
+  ])('returns 4005 for a Create of type %i under %s', async (ty, _c, path) => {
+    const { registrar, logger } = await registered();
 
     const response = await registrar.handle(
       createRequest(
@@ -160,14 +163,34 @@ describe('operations and paths', () => {
         { 'm2m:cnt': {} },
         {
           path,
+          headers: { 'content-type': `application/json;ty=${ty}` },
+        },
+      ),
+    );
+
+    expect(rsc(response)).toBe(4005);
+    expect(response.status).toBe(405);
+    expect(json(response)['m2m:dbg']).toBe(
+      'this registrar creates only <AE> resources (ty=2)',
+    );
+    expect(logger.lines.at(-1)?.level).toBe('warn');
+  });
+
+  it('returns 4004 for a Create of another type under a missing <AE>', async () => {
+    const { registrar } = await registered();
+
+    const response = await registrar.handle(
+      createRequest(
+        'Clight',
+        { 'm2m:cnt': {} },
+        {
+          path: '/cse-in/none',
           headers: { 'content-type': 'application/json;ty=3' },
         },
       ),
     );
 
-    expect(rsc(response)).toBe(5001);
-    expect(response.status).toBe(501);
-    expect(json(response)['m2m:dbg']).toMatch(/only creates <AE>/);
+    expect(rsc(response)).toBe(4004);
   });
 
   it.each([

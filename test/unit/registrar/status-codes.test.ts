@@ -18,7 +18,8 @@ const owner = { 'x-m2m-origin': 'Cowner' };
  * One request per response status code of onem2m.md section 5 that the
  * core produces, with the HTTP status it must travel with. `5103` is not
  * here: it belongs to notifications to an AE, which the core does not
- * send yet.
+ * send yet. Nor is `5001`: a Create of a type other than `<AE>` is the
+ * caller's mistake, `4005`.
  */
 const rows: Array<
   [number, number, HttpRequest, Partial<RegistrarDependencies>?]
@@ -40,6 +41,15 @@ const rows: Array<
   [4001, 501, request({ headers: { ...owner, 'x-m2m-rvi': '9' } })],
   [4004, 404, request({ path: '/cse-in/none', headers: owner })],
   [4005, 405, request({ method: 'DELETE', headers: owner })],
+  [
+    4005,
+    405,
+    createRequest(
+      'Cnew',
+      {},
+      { headers: { 'content-type': 'application/json;ty=4' } },
+    ),
+  ],
   [
     4008,
     504,
@@ -95,15 +105,6 @@ const rows: Array<
         },
       },
     },
-  ],
-  [
-    5001,
-    501,
-    createRequest(
-      'Cnew',
-      {},
-      { headers: { 'content-type': 'application/json;ty=4' } },
-    ),
   ],
   [5207, 406, request({ headers: { ...owner, accept: 'application/cbor' } })],
 ];
