@@ -36,6 +36,12 @@ export interface RequestHeaders {
   readonly originator: string | undefined;
 }
 
+/** What {@link parseRequestHeaders} has read so far, for the request log. */
+export interface HeaderProgress {
+  operation?: Operation;
+  requestId?: string;
+}
+
 /**
  * Reads and checks the oneM2M headers of `request` at time `now`.
  *
@@ -45,11 +51,14 @@ export interface RequestHeaders {
  * body that is not JSON), `X-M2M-Origin` (`4000`), `Accept` (`5207`),
  * `X-M2M-RET` (`4000` malformed, `4008` expired).
  *
+ * @param progress filled with the operation and request id as soon as each
+ *   is known, so that a later failed check can still be logged with them.
  * @throws {OneM2mError} the first rule broken.
  */
 export function parseRequestHeaders(
   request: HttpRequest,
   now: number,
+  progress: HeaderProgress = {},
 ): RequestHeaders {
   const { headers } = request;
   const contentType = readContentType(headers['content-type']);
@@ -60,7 +69,9 @@ export function parseRequestHeaders(
       `method ${printable(request.method)} is not a oneM2M operation`,
     );
   }
+  progress.operation = operation;
   const requestId = readRequestId(headers['x-m2m-ri']);
+  progress.requestId = requestId;
   const releaseVersion = readReleaseVersion(headers['x-m2m-rvi']);
   checkContentType(contentType, operation, resourceType);
   checkBodyMediaType(contentType, request.body);

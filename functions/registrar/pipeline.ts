@@ -6,6 +6,7 @@ import {
   OperationNotAllowedError,
 } from '#registrar/onem2m/errors.ts';
 import {
+  type HeaderProgress,
   parseRequestHeaders,
   type RequestHeaders,
 } from '#registrar/onem2m/headers.ts';
@@ -34,11 +35,15 @@ import { AE_RESOURCE_TYPE, cseBaseResource } from './representation.ts';
 export const INTERNAL_ERROR_MESSAGE = 'internal error';
 
 /** What the pipeline learnt about a request, for its log line. */
-interface Trace {
-  operation?: string;
-  requestId?: string;
+interface Trace extends HeaderProgress {
   aei?: string | undefined;
 }
+
+/**
+ * The `5xxx` codes that answer a caller's mistake rather than a failure of
+ * the registrar, logged at warn like the `4xxx` ones.
+ */
+const CALLER_MISTAKES_5XXX: ReadonlySet<number> = new Set([Rsc.NOT_ACCEPTABLE]);
 
 /**
  * Handles one request in the contract's check order and never throws.
@@ -48,7 +53,8 @@ interface Trace {
  * originator (`4106`), target lookup (`4004`), operation, resource type
  * and parent type (`4005`, `4108`), access (`4103`), then the procedure's own
  * checks. One `request handled` line is logged per request: info for
- * success, warn for a caller's mistake, error (with the cause) for `5000`.
+ * success, warn for a caller's mistake (`4xxx`, `5207`), error for a
+ * failure of the registrar (`5000`, its cause on a line of its own).
  */
 export async function handleRequest(
   runtime: Runtime,
@@ -78,9 +84,7 @@ async function run(
 ): Promise<ProcedureResult> {
   const now = runtime.clock.now();
   checkBodySize(request.body);
-  const headers = parseRequestHeaders(request, now);
-  trace.operation = headers.operation;
-  trace.requestId = headers.requestId;
+  const headers = parseRequestHeaders(request, now, trace);
   const query = parseQuery(request.query, headers.operation);
   const principal = await runtime.authenticator.authenticate(request);
   bindPrincipal(principal, headers, runtime.settings);
@@ -221,7 +225,7 @@ function failureOutcome(
 
 function logOutcome(runtime: Runtime, outcome: Outcome, trace: Trace): void {
   const fields = { ...trace, rsc: outcome.rsc };
-  if (outcome.rsc >= 5000) {
+  if (outcome.rsc >= 5000 && !CALLER_MISTAKES_5XXX.has(outcome.rsc)) {
     runtime.logger.error('request handled', fields);
   } else if (outcome.rsc >= 4000) {
     const dbg = outcome.content?.['m2m:dbg'];

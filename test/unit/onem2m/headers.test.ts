@@ -221,4 +221,14 @@ describe('request headers', () => {
     expect(codeOf(() => parseRequestHeaders(both, now))).toBe(4000);
     expect(codeOf(() => parseRequestHeaders(rviAndType, now))).toBe(4001);
   });
+
+  it('records the operation and request id before a later check fails', () => {
+    const sent = request('GET', { accept: 'application/cbor' });
+    const progress = {};
+
+    const code = codeOf(() => parseRequestHeaders(sent, now, progress));
+
+    expect(code).toBe(5207);
+    expect(progress).toEqual({ operation: 'retrieve', requestId: 'r1' });
+  });
 });

@@ -244,6 +244,28 @@ describe('request log', () => {
   it.each([
     ['a success at info', createRequest('Clight'), 'info', 2001],
     ['a caller mistake at warn', createRequest('/id-in'), 'warn', 4107],
+    [
+      'an unproducible Accept (5207) at warn',
+      createRequest('Clight', aeBody(), {
+        headers: { accept: 'application/cbor' },
+      }),
+      'warn',
+      5207,
+    ],
+    [
+      'an unsupported release (4001) at warn',
+      createRequest('Clight', aeBody(), { headers: { 'x-m2m-rvi': '1' } }),
+      'warn',
+      4001,
+    ],
+    [
+      'an expired request (4008) at warn',
+      createRequest('Clight', aeBody(), {
+        headers: { 'x-m2m-ret': '20000101T000000' },
+      }),
+      'warn',
+      4008,
+    ],
   ])('writes one line for %s', async (_case, sent, level, code) => {
     const { registrar, logger } = harness();
 
@@ -262,6 +284,44 @@ describe('request log', () => {
         }),
       }),
     ]);
+  });
+
+  it('writes a failure at error with the operation and request id', async () => {
+    const { registrar, logger } = harness({ timers: new FailingTimers() });
+
+    await registrar.handle(createRequest('Clight'));
+
+    const handled = logger.lines.filter(
+      (line) => line.message === 'request handled',
+    );
+    expect(handled).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({
+          rsc: 5000,
+          operation: 'create',
+          requestId: 'r1',
+        }),
+      }),
+    ]);
+  });
+
+  it('names the operation but no request id when the RI is missing', async () => {
+    const { registrar, logger } = harness();
+
+    await registrar.handle(
+      createRequest('Clight', aeBody(), { headers: { 'x-m2m-ri': undefined } }),
+    );
+
+    expect(logger.lines.at(-1)).toEqual({
+      level: 'warn',
+      message: 'request handled',
+      fields: {
+        operation: 'create',
+        rsc: 4000,
+        reason: 'X-M2M-RI is required',
+      },
+    });
   });
 
   it('names the AE-ID and never a poa', async () => {
