@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MAX_BODY_BYTES } from '#registrar/onem2m/body.ts';
 import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
 import type { Logger } from '#registrar/ports/logger.ts';
+import { clientErrorHandler, ResponsesInFlight } from './client-error.ts';
 
 /**
  * How many bytes of an oversized body are read and thrown away after the
@@ -48,21 +49,21 @@ export interface LocalServer {
  * A body is read up to `maxBodyBytes + 1` bytes and no further, so that the
  * pipeline sees an oversized body and answers `4000`; the rest is drained
  * and dropped. A client that goes away mid-request never stops the server.
+ * A request the HTTP parser refuses gets a `4000` answer (client-error.ts).
  */
 export function createLocalServer(options: LocalServerOptions): LocalServer {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const inFlight = new Set<Promise<void>>();
+  const responses = new ResponsesInFlight();
   const server = createServer((incoming, outgoing) => {
+    responses.track(incoming.socket, outgoing);
     const work = serve(incoming, outgoing, options, maxBodyBytes);
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(server.requestTimeout, 10_000);
-  server.on('clientError', (error, socket) => {
-    options.logger.debug('client connection error', { error: error.message });
-    socket.destroy();
-  });
+  server.on('clientError', clientErrorHandler(responses, options.logger));
 
   return {
     server,
