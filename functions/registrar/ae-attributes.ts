@@ -122,6 +122,17 @@ const appId: AttributeRule['check'] = (value, release) => {
     : 'a registered App-ID needs at least three dot-separated parts';
 };
 
+/**
+ * Whether `value` is an App-ID that Create validation accepts in release
+ * `release`, so that the policy can judge it before validation runs.
+ */
+export function isWellFormedAppId(
+  value: unknown,
+  release: string,
+): value is string {
+  return appId(value, release) === undefined;
+}
+
 const releases: AttributeRule['check'] = (value, release) =>
   nonEmptyStringList(value, release) ??
   ((value as string[]).every((entry) => /^[0-9][0-9a-z]{0,7}$/.test(entry))

@@ -9,7 +9,12 @@ import { aeAddress } from '#registrar/onem2m/target.ts';
 import type { RegistrationPolicy } from '#registrar/ports/authenticator.ts';
 import type { CredentialMember } from '#registrar/ports/credentials.ts';
 import { NameTakenError, StemTakenError } from '#registrar/ports/store.ts';
-import { type AeCreate, aeContent, validateCreate } from './ae-attributes.ts';
+import {
+  type AeCreate,
+  aeContent,
+  isWellFormedAppId,
+  validateCreate,
+} from './ae-attributes.ts';
 import type { ProcedureResult, RequestContext, Runtime } from './context.ts';
 import { deregister } from './deregister.ts';
 import { grantedExpiry } from './expiry.ts';
@@ -22,13 +27,13 @@ import { aeResource } from './representation.ts';
 /**
  * Create `<AE>` under the `<CSEBase>`: the registration.
  *
- * Checks run in the contract's order: originator (`4107`, `4000`, `4126`,
- * `4117`), name clash (`4105`), attribute validation (`4000`), then the
- * App-ID against the policy (`4126`; only a well-formed App-ID can be
- * judged) and `et` (`4000` when in the past). A stem or name held by an
- * expired registration counts as free: that registration is ended first,
- * exactly as a Delete would. The store's insert decides between concurrent
- * creates.
+ * Checks run in the contract's order: originator (`4107`, `4000`, then
+ * `4126` for an originator or App-ID the policy refuses, then `4117`),
+ * name clash (`4105`), attribute validation (`4000`, also for an App-ID
+ * too malformed to judge), then `et` (`4000` when in the past). A stem or
+ * name held by an expired registration counts as free: that registration
+ * is ended first, exactly as a Delete would. The store's insert decides
+ * between concurrent creates.
  *
  * The record is inserted, then its timer armed, its credential issued and
  * the audit record written; if any of these fails the record is removed
@@ -50,20 +55,17 @@ export async function register(
       'the registration policy does not allow this originator',
     );
   }
+  const decoded = decodeJsonBody(context.body);
+  const release = context.headers.releaseVersion;
+  checkAppAllowed(policy, aeMember(decoded, 'api'), release);
   if (!assigned) {
     await claimStem(runtime, stem, context);
   }
-  const decoded = decodeJsonBody(context.body);
-  const askedName = nameIn(decoded);
-  if (askedName !== undefined) {
+  const askedName = aeMember(decoded, 'rn');
+  if (typeof askedName === 'string') {
     await claimName(runtime, askedName, context);
   }
-  const content = validatedContent(decoded, context.headers.releaseVersion);
-  if (!policy.allowsApp(content.api)) {
-    throw new AppRuleValidationError(
-      'the registration policy does not allow this App-ID',
-    );
-  }
+  const content = validatedContent(decoded, release);
   const registration = newRegistration(runtime, context, {
     stem,
     rn: content.rn ?? (await pickName(runtime, stem, context)),
@@ -117,15 +119,32 @@ async function endExpired(
   });
 }
 
-/** The `rn` a body asks for, if it can be seen before validation. */
-function nameIn(decoded: DecodedBody): string | undefined {
+/**
+ * Refuses an App-ID the policy does not allow (`4126`), in the originator
+ * step. An App-ID that is absent or malformed cannot be judged; attribute
+ * validation refuses it later (`4000`), so every registration that gets
+ * through has had its App-ID judged here.
+ */
+function checkAppAllowed(
+  policy: RegistrationPolicy,
+  api: unknown,
+  release: string,
+): void {
+  if (isWellFormedAppId(api, release) && !policy.allowsApp(api)) {
+    throw new AppRuleValidationError(
+      'the registration policy does not allow this App-ID',
+    );
+  }
+}
+
+/** A member of the body's `m2m:ae`, if it can be seen before validation. */
+function aeMember(decoded: DecodedBody, name: 'api' | 'rn'): unknown {
   if (!decoded.ok) {
     return undefined;
   }
-  const root = decoded.value as { 'm2m:ae'?: { rn?: unknown } } | null;
-  const rn =
-    typeof root === 'object' && root !== null ? root['m2m:ae']?.rn : undefined;
-  return typeof rn === 'string' ? rn : undefined;
+  const root = decoded.value as { 'm2m:ae'?: Record<string, unknown> } | null;
+  const ae = typeof root === 'object' && root !== null ? root['m2m:ae'] : {};
+  return typeof ae === 'object' && ae !== null ? ae[name] : undefined;
 }
 
 function validatedContent(decoded: DecodedBody, release: string): AeCreate {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { NotAuthenticatedError } from '#registrar/onem2m/errors.ts';
 import type { HttpRequest } from '#registrar/onem2m/message.ts';
-import { aeBody, createRequest, harness, request, rsc } from './harness.ts';
+import type { RegistrationPolicy } from '#registrar/ports/authenticator.ts';
+import {
+  aeBody,
+  authenticatorFor,
+  createRequest,
+  harness,
+  request,
+  rsc,
+} from './harness.ts';
 
 const refusing = {
   authenticate: async (): Promise<never> => {
@@ -134,5 +142,78 @@ describe('check order', () => {
     const response = await registrar.handle(sent);
 
     expect(rsc(response)).toBe(code);
+  });
+});
+
+/** An enrollment that may register any originator, only App-ID `Nallowed`. */
+const onlyNallowed: RegistrationPolicy = {
+  enrollmentId: 'e1',
+  allowsOriginator: () => true,
+  allowsApp: (api) => api === 'Nallowed',
+  defaultLifetimeMs: 3600_000,
+  maxLifetimeMs: 86_400_000,
+};
+
+const enrolled = authenticatorFor({
+  kind: 'enrollment',
+  enrollmentId: 'e1',
+  policy: onlyNallowed,
+});
+
+describe('check order under a registration policy', () => {
+  it.each([
+    [
+      'a disallowed App-ID (4126) before a registered stem (4117)',
+      createRequest('Ctaken', aeBody({ api: 'Nother' })),
+      4126,
+    ],
+    [
+      'a disallowed App-ID (4126) before a taken name (4105)',
+      createRequest('Cnew', aeBody({ api: 'Nother', rn: 'taken' })),
+      4126,
+    ],
+    [
+      'a disallowed App-ID (4126) before invalid attributes (4000)',
+      createRequest('Cnew', { 'm2m:ae': { api: 'Nother', rr: 'yes' } }),
+      4126,
+    ],
+    [
+      'a registered stem (4117) before a malformed App-ID (4000)',
+      createRequest('Ctaken', aeBody({ api: 'Xbad' })),
+      4117,
+    ],
+    [
+      'a registered stem (4117) before a missing App-ID (4000)',
+      createRequest('Ctaken', { 'm2m:ae': { rr: true, srv: ['3'] } }),
+      4117,
+    ],
+    [
+      'a taken name (4105) before an App-ID that is not a string (4000)',
+      createRequest('Cnew', aeBody({ api: 42, rn: 'taken' })),
+      4105,
+    ],
+  ])('puts %s', async (_case, sent, code) => {
+    const setup = harness();
+    await setup.registrar.handle(
+      createRequest('Ctaken', aeBody({ rn: 'taken' })),
+    );
+    const { registrar } = harness({
+      store: setup.store,
+      authenticator: enrolled,
+    });
+
+    const response = await registrar.handle(sent);
+
+    expect(rsc(response)).toBe(code);
+  });
+
+  it('registers an allowed App-ID', async () => {
+    const { registrar } = harness({ authenticator: enrolled });
+
+    const response = await registrar.handle(
+      createRequest('Cnew', aeBody({ api: 'Nallowed' })),
+    );
+
+    expect(rsc(response)).toBe(2001);
   });
 });
