@@ -27,6 +27,8 @@ interface AttributeRule {
 const MAX_LIST = 64;
 /** Longest string value, in characters. */
 const MAX_TEXT = 2048;
+/** Longest App-ID, in characters. */
+const MAX_APP_ID = 256;
 
 const unreserved = /^[A-Za-z0-9._~-]+$/;
 
@@ -51,20 +53,32 @@ function optional(
   return { create, update: 'optional', deletable: true, check };
 }
 
-const text: AttributeRule['check'] = (value) =>
-  typeof value === 'string' && value.length <= MAX_TEXT
+const text: AttributeRule['check'] = (value) => {
+  if (typeof value !== 'string') {
+    return 'must be a string';
+  }
+  return value.length <= MAX_TEXT
     ? undefined
-    : 'must be a string';
+    : `must be at most ${MAX_TEXT} characters`;
+};
 
 const boolean: AttributeRule['check'] = (value) =>
   typeof value === 'boolean' ? undefined : 'must be a boolean';
 
-const stringList: AttributeRule['check'] = (value) =>
-  Array.isArray(value) &&
-  value.length <= MAX_LIST &&
-  value.every((entry) => typeof entry === 'string' && entry.length <= MAX_TEXT)
+const stringList: AttributeRule['check'] = (value) => {
+  if (
+    !Array.isArray(value) ||
+    !value.every((entry) => typeof entry === 'string')
+  ) {
+    return 'must be a list of strings';
+  }
+  if (value.length > MAX_LIST) {
+    return `must be a list of at most ${MAX_LIST} strings`;
+  }
+  return value.every((entry: string) => entry.length <= MAX_TEXT)
     ? undefined
-    : 'must be a list of strings';
+    : `must hold strings of at most ${MAX_TEXT} characters`;
+};
 
 const nonEmptyStringList: AttributeRule['check'] = (value, release) =>
   stringList(value, release) ??
@@ -99,8 +113,11 @@ const timestamp: AttributeRule['check'] = (value) =>
  * that an App-ID is safe in logs, audit records and policy patterns.
  */
 const appId: AttributeRule['check'] = (value, release) => {
-  if (typeof value !== 'string' || value.length > 256) {
+  if (typeof value !== 'string') {
     return 'must be a string';
+  }
+  if (value.length > MAX_APP_ID) {
+    return `must be at most ${MAX_APP_ID} characters`;
   }
   const [first] = value;
   const rest = value.slice(1);

@@ -139,6 +139,80 @@ describe('<AE> content on Create', () => {
   });
 });
 
+function messageOf(action: () => unknown): string | undefined {
+  try {
+    action();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const words = (count: number) => Array.from({ length: count }, () => 'w');
+const long = (length: number) => 'x'.repeat(length);
+
+describe('<AE> length limits', () => {
+  it.each([
+    ['lbl', { lbl: words(65) }, 'lbl must be a list of at most 64 strings'],
+    [
+      'poa',
+      { poa: words(65).map((_, i) => `http://127.0.0.1:${9000 + i}`) },
+      'poa must be a list of at most 64 strings',
+    ],
+    [
+      'srv',
+      { srv: words(65).map(() => '3') },
+      'srv must be a list of at most 64 strings',
+    ],
+    ['acpi', { acpi: words(65) }, 'acpi must be a list of at most 64 strings'],
+    [
+      'a lbl entry',
+      { lbl: [long(2049)] },
+      'lbl must hold strings of at most 2048 characters',
+    ],
+    ['apn', { apn: long(2049) }, 'apn must be at most 2048 characters'],
+    ['nl', { nl: long(2049) }, 'nl must be at most 2048 characters'],
+    ['api', { api: `N${long(299)}` }, 'api must be at most 256 characters'],
+  ])('names the limit of %s on Create', (_case, extra, message) => {
+    const problem = messageOf(() =>
+      validateCreate({ ...valid, ...extra }, '3'),
+    );
+
+    expect(problem).toBe(message);
+  });
+
+  it.each([
+    ['lbl', { lbl: words(65) }, 'lbl must be a list of at most 64 strings'],
+    ['apn', { apn: long(2049) }, 'apn must be at most 2048 characters'],
+  ])('names the limit of %s on Update', (_case, extra, message) => {
+    expect(messageOf(() => validateUpdate(extra, '3'))).toBe(message);
+  });
+
+  it.each([
+    ['64 labels', { lbl: words(64) }],
+    ['an apn of 2048 characters', { apn: long(2048) }],
+    ['a label of 2048 characters', { lbl: [long(2048)] }],
+    ['an api of 256 characters', { api: `N${long(255)}` }],
+  ])('accepts %s', (_case, extra) => {
+    expect(messageOf(() => validateCreate({ ...valid, ...extra }, '3'))).toBe(
+      undefined,
+    );
+  });
+
+  it.each([
+    ['lbl', { lbl: 'kitchen' }, 'lbl must be a list of strings'],
+    ['apn', { apn: 7 }, 'apn must be a string'],
+    ['api', { api: 7 }, 'api must be a string'],
+  ])(
+    'keeps the type message for %s of a wrong type',
+    (_case, extra, message) => {
+      expect(messageOf(() => validateCreate({ ...valid, ...extra }, '3'))).toBe(
+        message,
+      );
+    },
+  );
+});
+
 describe('<AE> content on Update', () => {
   it.each([
     ['et', { et: '20260102T000000' }, { et: '20260102T000000' }],
