@@ -61,6 +61,71 @@ describe('expiration on Create', () => {
   });
 });
 
+const NOON = START + 12 * 3600_000;
+
+/** `et` in the basic form with no fraction or 1 to 6 fraction digits. */
+const fractionWidths: Array<[string, number]> = [
+  ['20260101T120000', NOON],
+  ['20260101T120000,5', NOON + 500],
+  ['20260101T120000,25', NOON + 250],
+  ['20260101T120000,125', NOON + 125],
+  ['20260101T120000,1254', NOON + 125],
+  ['20260101T120000,12549', NOON + 125],
+  ['20260101T120000,125499', NOON + 125],
+];
+
+describe('et fraction widths', () => {
+  it.each(fractionWidths)(
+    'accepts et %s on Create and answers the fixed width',
+    async (et, granted) => {
+      const { registrar } = harness();
+
+      const response = await registrar.handle(
+        createRequest('Clight', aeBody({ et })),
+      );
+
+      expect(rsc(response)).toBe(2001);
+      expect(json(response)['m2m:ae'].et).toBe(formatTimestamp(granted));
+    },
+  );
+
+  it.each(fractionWidths)(
+    'accepts et %s on Update and answers the fixed width',
+    async (et, granted) => {
+      const { registrar } = harness();
+      await registrar.handle(createRequest('Clight'));
+
+      const response = await registrar.handle(update(et));
+
+      expect(rsc(response)).toBe(2004);
+      expect(json(response)['m2m:ae'].et).toBe(formatTimestamp(granted));
+    },
+  );
+
+  it('lowers a far et with one fraction digit instead of refusing it', async () => {
+    const { registrar } = harness();
+
+    const response = await registrar.handle(
+      createRequest('Clight', aeBody({ et: '20301231T235959,5' })),
+    );
+
+    expect(rsc(response)).toBe(2001);
+    expect(json(response)['m2m:ae'].et).toBe(
+      formatTimestamp(START + MAX_LIFETIME_MS),
+    );
+  });
+
+  it('returns 4000 for et with seven fraction digits', async () => {
+    const { registrar } = harness();
+
+    const response = await registrar.handle(
+      createRequest('Clight', aeBody({ et: '20260101T120000,1234567' })),
+    );
+
+    expect(rsc(response)).toBe(4000);
+  });
+});
+
 describe('expiration on Update', () => {
   async function registered() {
     const h = harness();
