@@ -1,8 +1,16 @@
 import { createJsonLogger, logLevelFrom } from '#registrar/local/logger.ts';
-import { startLocalRuntime } from '#registrar/local/runtime.ts';
+import {
+  ListenError,
+  type LocalRuntime,
+  startLocalRuntime,
+} from '#registrar/local/runtime.ts';
 import type { MasterCredential } from '#registrar/security/enrollments.ts';
 import { readSecuritySettings } from '#registrar/security/security-settings.ts';
-import type { CommandContext, CommandGroup } from './command.ts';
+import {
+  type CommandContext,
+  CommandFailedError,
+  type CommandGroup,
+} from './command.ts';
 
 /** What `serve` prints once the server listens. */
 export interface ServeBanner {
@@ -14,6 +22,11 @@ export interface ServeBanner {
    * its master credential (printed on the terminal, never logged).
    */
   readonly demoEnrollment?: MasterCredential;
+  /**
+   * The demo enrollment an earlier start created, when it is still
+   * active: only its id, for the hint how to show its credential.
+   */
+  readonly earlierDemoEnrollment?: string;
 }
 
 const openWarning = [
@@ -42,10 +55,11 @@ function stopSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** How to use the demo enrollment a first start created. */
-function demoLines(demo: MasterCredential | undefined): string[] {
+/** How to use the demo enrollment, created now or by an earlier start. */
+function demoLines(banner: ServeBanner): string[] {
+  const demo = banner.demoEnrollment;
   if (demo === undefined) {
-    return [];
+    return earlierDemoLines(banner.earlierDemoEnrollment);
   }
   return [
     '',
@@ -57,6 +71,33 @@ function demoLines(demo: MasterCredential | undefined): string[] {
   ];
 }
 
+/** A reminder, on later starts, how to get the demo credential again. */
+function earlierDemoLines(id: string | undefined): string[] {
+  if (id === undefined) {
+    return [];
+  }
+  return [
+    '',
+    `The demo enrollment "${id}" is ready; show its master credential with:`,
+    `  m2m-registrar enrollment credential ${id}`,
+    '',
+  ];
+}
+
+/** Starts the runtime, turning a place it cannot listen on into one line. */
+async function start(
+  ...args: Parameters<typeof startLocalRuntime>
+): Promise<LocalRuntime> {
+  try {
+    return await startLocalRuntime(...args);
+  } catch (error) {
+    if (error instanceof ListenError) {
+      throw new CommandFailedError(error.message);
+    }
+    throw error;
+  }
+}
+
 async function serve(context: CommandContext): Promise<number> {
   const settings = context.settings();
   const logger = createJsonLogger(logLevelFrom(context.env.M2M_LOG_LEVEL));
@@ -65,7 +106,7 @@ async function serve(context: CommandContext): Promise<number> {
     logger.warn('running open: requests are not authenticated');
   }
   const stopped = stopSignal();
-  const runtime = await startLocalRuntime(settings, {
+  const runtime = await start(settings, {
     logger,
     security: readSecuritySettings(context.env),
   });
@@ -76,6 +117,9 @@ async function serve(context: CommandContext): Promise<number> {
     ...(runtime.demoEnrollment === undefined
       ? {}
       : { demoEnrollment: runtime.demoEnrollment }),
+    ...(runtime.earlierDemoEnrollment === undefined
+      ? {}
+      : { earlierDemoEnrollment: runtime.earlierDemoEnrollment }),
   };
   context.print(banner, (shown) =>
     [
@@ -83,7 +127,7 @@ async function serve(context: CommandContext): Promise<number> {
       `  data folder: ${shown.dataDir}`,
       `  security:    ${shown.security}`,
       `  CSEBase:     ${shown.url}/${settings.cse.cseRn}`,
-      ...demoLines(shown.demoEnrollment),
+      ...demoLines(shown),
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

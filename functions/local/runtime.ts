@@ -25,13 +25,16 @@ import type {
   Registrar,
   RegistrarDependencies,
 } from '#registrar/registrar/registrar.ts';
-import { ensureDemoEnrollment } from '#registrar/security/demo-enrollment.ts';
+import {
+  DEMO_ENROLLMENT_ID,
+  ensureDemoEnrollment,
+} from '#registrar/security/demo-enrollment.ts';
 import type { MasterCredential } from '#registrar/security/enrollments.ts';
 import {
   readSecuritySettings,
   type SecuritySettings,
 } from '#registrar/security/security-settings.ts';
-import { createLocalServer } from './server.ts';
+import { createLocalServer, type LocalServer } from './server.ts';
 
 /** What the embedded runtime is composed from, besides the settings. */
 export interface RuntimeOptions {
@@ -88,8 +91,29 @@ export interface LocalRuntime {
    * (first start in signed mode): for the terminal, never for a log.
    */
   readonly demoEnrollment: MasterCredential | undefined;
+  /**
+   * The demo enrollment's id when an earlier start created it and it is
+   * still active: its credential is not shown again, only how to get it.
+   */
+  readonly earlierDemoEnrollment: string | undefined;
   /** Stops accepting, finishes requests in flight, stops timers, closes. */
   stop(): Promise<void>;
+}
+
+/**
+ * The server cannot listen where the settings say: the port is taken or
+ * needs privileges, or the host is not an address of this machine. The
+ * message names the setting to change.
+ */
+export class ListenError extends Error {
+  /** The system's error code, e.g. `EADDRINUSE`. */
+  public readonly code: string;
+
+  public constructor(code: string, message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ListenError';
+    this.code = code;
+  }
 }
 
 /** Composes the embedded registrar on the data folder of `settings`. */
@@ -194,9 +218,17 @@ function security(
 }
 
 /**
- * Starts the local registrar: opens the data folder, starts the expiry
- * timers (which first catch up on anything that expired while stopped)
- * and the HTTP server.
+ * Starts the local registrar: opens the data folder, starts the HTTP
+ * server, then (signed mode, first start) creates the demo enrollment and
+ * starts the expiry timers (which first catch up on anything that expired
+ * while stopped).
+ *
+ * The demo enrollment is created only once the server listens, so that a
+ * start that cannot listen leaves the next one a true first start, which
+ * shows the demo credential.
+ *
+ * @throws {ListenError} the port is taken or needs privileges, or the
+ *   host is not an address of this machine.
  */
 export async function startLocalRuntime(
   settings: LocalSettings,
@@ -204,23 +236,17 @@ export async function startLocalRuntime(
 ): Promise<LocalRuntime> {
   const embedded = composeEmbeddedRegistrar(settings, options);
   const { registrar, timers } = embedded;
-  const demoEnrollment =
-    embedded.signed === undefined
-      ? undefined
-      : await ensureDemoEnrollment(
-          embedded.signed.enrollments,
-          embedded.signed.derivation,
-          settings,
-          (options.clock ?? systemClock).now(),
-        );
   const server = createLocalServer({
     handler: (request) => registrar.handle(request),
     logger: options.logger,
   });
   let url: string;
+  let demo: DemoState;
   try {
-    url = await server.listen(settings.port, settings.host);
+    url = await listenOrExplain(server, settings);
+    demo = await demoState(embedded, settings, options);
   } catch (error) {
+    await server.close();
     await embedded.close();
     throw error;
   }
@@ -232,10 +258,70 @@ export async function startLocalRuntime(
     registrar,
     store: embedded.store,
     audit: embedded.audit,
-    demoEnrollment,
+    ...demo,
     async stop() {
       await server.close();
       await embedded.close();
     },
   };
 }
+
+/** What a start says about the demo enrollment. */
+type DemoState = Pick<LocalRuntime, 'demoEnrollment' | 'earlierDemoEnrollment'>;
+
+/**
+ * Creates the demo enrollment on a signed first start; on a later signed
+ * start, tells whether it is still there to be used.
+ */
+async function demoState(
+  embedded: EmbeddedRegistrar,
+  settings: LocalSettings,
+  options: RuntimeOptions,
+): Promise<DemoState> {
+  const { signed } = embedded;
+  if (signed === undefined) {
+    return { demoEnrollment: undefined, earlierDemoEnrollment: undefined };
+  }
+  const created = await ensureDemoEnrollment(
+    signed.enrollments,
+    signed.derivation,
+    settings,
+    (options.clock ?? systemClock).now(),
+  );
+  if (created !== undefined) {
+    return { demoEnrollment: created, earlierDemoEnrollment: undefined };
+  }
+  const earlier = await signed.enrollments.find(DEMO_ENROLLMENT_ID);
+  return {
+    demoEnrollment: undefined,
+    earlierDemoEnrollment: earlier?.state === 'active' ? earlier.id : undefined,
+  };
+}
+
+/** Listens where the settings say, naming the setting when it cannot. */
+async function listenOrExplain(
+  server: LocalServer,
+  { port, host }: LocalSettings,
+): Promise<string> {
+  try {
+    return await server.listen(port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const problem = listenProblems[code];
+    if (problem === undefined) {
+      throw error;
+    }
+    throw new ListenError(code, problem(port, host), error);
+  }
+}
+
+const listenProblems: Readonly<
+  Record<string, (port: number, host: string) => string>
+> = {
+  EADDRINUSE: (port, host) => `M2M_PORT ${port} is already in use on ${host}`,
+  EACCES: (port, host) =>
+    `M2M_PORT ${port} on ${host} needs privileges this process lacks; ` +
+    'choose a port above 1023',
+  EADDRNOTAVAIL: (_port, host) =>
+    `M2M_HOST ${host} is not an address of this machine`,
+};
