@@ -89,7 +89,7 @@ async function run(
   const principal = await runtime.authenticator.authenticate(request);
   bindPrincipal(principal, headers, runtime.settings);
   if (isRotationPath(request.path)) {
-    return rotate(runtime, headers, principal, now);
+    return rotate(runtime, request, headers, principal, now);
   }
   const target = resolveTarget(request.path, runtime.settings.cse);
   const context: RequestContext = {
@@ -172,6 +172,7 @@ function onAe(
 /** The registrar's own credential rotation (security/rotation.ts). */
 function rotate(
   runtime: Runtime,
+  request: HttpRequest,
   headers: RequestHeaders,
   principal: Principal,
   now: number,
@@ -188,6 +189,7 @@ function rotate(
       originator: headers.originator,
       requestId: headers.requestId,
       now,
+      body: request.body,
     },
   );
 }

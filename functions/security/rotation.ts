@@ -1,4 +1,5 @@
 import {
+  BadRequestError,
   NotAuthenticatedError,
   NotFoundError,
   OperationNotAllowedError,
@@ -55,6 +56,8 @@ export interface RotationRequest {
   readonly requestId: string;
   /** When the request was received, epoch milliseconds. */
   readonly now: number;
+  /** The request body, which a rotation must not have. */
+  readonly body?: Uint8Array | undefined;
 }
 
 /** Whether `path` is the rotation operation's. */
@@ -67,6 +70,7 @@ export function isRotationPath(path: string): boolean {
  *
  * @throws {NotAuthenticatedError} (`4106`) not signed with the current
  *   generation of a registration secret.
+ * @throws {BadRequestError} (`4000`) the request has a body.
  * @throws {NotFoundError} (`4004`) the registration has ended.
  * @throws {OperationNotAllowedError} (`4005`) the registrar runs open.
  */
@@ -84,6 +88,9 @@ export async function rotateCredential(
     throw new NotAuthenticatedError(
       'a rotation must be signed with the registration secret',
     );
+  }
+  if (request.body !== undefined && request.body.length > 0) {
+    throw new BadRequestError('a rotation takes no body');
   }
   const rotated = await rotateStored(deps, principal, request.now);
   await audit(deps, rotated, request);
