@@ -1,6 +1,7 @@
 import type { Enrollment } from '#registrar/ports/enrollments.ts';
 import type { KeyDerivation } from './derivation.ts';
 import { ENROLLMENT_ID_PATTERN, enrollmentKeyId } from './keyid.ts';
+import { appIdPatternProblem, originatorPatternProblem } from './patterns.ts';
 
 /**
  * Creating enrollments and handing out their master credentials, shared by
@@ -44,7 +45,8 @@ const cseId = /^\/[A-Za-z0-9._~-]+$/;
  * A new active enrollment at key version 1 from `input`.
  *
  * @throws {EnrollmentInputError} a malformed id, pattern, lifetime or
- *   target.
+ *   target, or a pattern whose first character no originator or App-ID
+ *   can have.
  */
 export function newEnrollment(input: EnrollmentInput, now: number): Enrollment {
   if (!ENROLLMENT_ID_PATTERN.test(input.id)) {
@@ -52,8 +54,12 @@ export function newEnrollment(input: EnrollmentInput, now: number): Enrollment {
       'the id needs 1 to 64 letters, digits or ._~-',
     );
   }
-  const originators = patterns('originator', input.originators);
-  const apps = patterns('App-ID', input.apps);
+  const originators = patterns(
+    'originator',
+    input.originators,
+    originatorPatternProblem,
+  );
+  const apps = patterns('App-ID', input.apps, appIdPatternProblem);
   const targets = [...(input.targets ?? [])];
   const badTarget = targets.find((target) => !cseId.test(target));
   if (badTarget !== undefined) {
@@ -94,6 +100,7 @@ export async function masterCredentialOf(
 function patterns(
   what: string,
   given: readonly string[] | undefined,
+  problemOf: (pattern: string) => string | undefined,
 ): string[] {
   const list = given === undefined ? ['*'] : [...given];
   if (list.length === 0) {
@@ -104,6 +111,10 @@ function patterns(
     throw new EnrollmentInputError(
       `${what} pattern "${bad}" may hold letters, digits, ._~- and *`,
     );
+  }
+  const problem = list.map(problemOf).find((text) => text !== undefined);
+  if (problem !== undefined) {
+    throw new EnrollmentInputError(problem);
   }
   return list;
 }

@@ -33,3 +33,40 @@ export function matchesAny(
 ): boolean {
   return patterns.some((pattern) => matchesPattern(value, pattern));
 }
+
+/**
+ * Why an App-ID pattern can match no App-ID, or `undefined` when it can.
+ *
+ * An App-ID starts with `N`, `R` or (older releases) `r` (onem2m.md
+ * section 3), so a pattern must start with one of those or with `*`.
+ */
+export function appIdPatternProblem(pattern: string): string | undefined {
+  return firstCharacterProblem(pattern, 'App-ID', 'NRr', 'N, R or r');
+}
+
+/**
+ * Why an originator pattern can match no originator that may register, or
+ * `undefined` when it can.
+ *
+ * A registering originator starts with `C` or `S` (onem2m.md section 4),
+ * so a pattern must start with one of those or with `*`.
+ */
+export function originatorPatternProblem(pattern: string): string | undefined {
+  return firstCharacterProblem(pattern, 'originator', 'CS', 'C or S');
+}
+
+function firstCharacterProblem(
+  pattern: string,
+  what: string,
+  allowed: string,
+  named: string,
+): string | undefined {
+  const first = pattern.charAt(0);
+  if (first === '*' || (first !== '' && allowed.includes(first))) {
+    return undefined;
+  }
+  return (
+    `${what} pattern "${pattern}" can never match: an ${what} starts ` +
+    `with ${named} (or begin the pattern with *)`
+  );
+}

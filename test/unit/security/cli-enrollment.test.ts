@@ -141,6 +141,21 @@ describe('enrollment commands', () => {
       2,
       /not a CSE-ID/,
     ],
+    [
+      ['enrollment', 'create', '--id', 'x', '--apps', 'xyz'],
+      2,
+      /App-ID pattern "xyz" can never match: an App-ID starts with N, R or r/,
+    ],
+    [
+      ['enrollment', 'create', '--id', 'x', '--apps', 'Nok,app-*'],
+      2,
+      /App-ID pattern "app-\*" can never match/,
+    ],
+    [
+      ['enrollment', 'create', '--id', 'x', '--originators', 'sensor-*'],
+      2,
+      /originator pattern "sensor-\*" can never match: an originator starts with C or S/,
+    ],
     [['enrollment', 'show', 'nobody'], 1, /no enrollment nobody/],
     [['enrollment', 'credential', 'nobody'], 1, /no enrollment nobody/],
   ])('refuses %j with exit %i', async (argv, code, message) => {
@@ -148,6 +163,26 @@ describe('enrollment commands', () => {
 
     expect(result.code).toBe(code);
     expect(result.err).toMatch(message);
+  });
+
+  it('accepts patterns that start with a valid first character or *', async () => {
+    const created = await run(
+      'enrollment',
+      'create',
+      '--id',
+      'x',
+      '--originators',
+      'C*,S*,*-gw',
+      '--apps',
+      'Nmeter,Rcom.example.*,r*,*-app',
+      '--json',
+    );
+
+    expect(created.code).toBe(0);
+    expect(json(created.out).enrollment).toMatchObject({
+      originators: ['C*', 'S*', '*-gw'],
+      apps: ['Nmeter', 'Rcom.example.*', 'r*', '*-app'],
+    });
   });
 
   it('refuses a second enrollment with the same id', async () => {

@@ -3,7 +3,11 @@ import { SettingError } from '#registrar/commons/settings.ts';
 import { enrollmentPolicy } from '#registrar/security/enrollment-policy.ts';
 import { parseKeyId } from '#registrar/security/keyid.ts';
 import { lockoutState } from '#registrar/security/lockout.ts';
-import { matchesPattern } from '#registrar/security/patterns.ts';
+import {
+  appIdPatternProblem,
+  matchesPattern,
+  originatorPatternProblem,
+} from '#registrar/security/patterns.ts';
 import { readSecuritySettings } from '#registrar/security/security-settings.ts';
 
 describe('matchesPattern', () => {
@@ -21,6 +25,33 @@ describe('matchesPattern', () => {
     ['Cax', 'C.*', false],
   ])('matches %s against %s: %s', (value, pattern, expected) => {
     expect(matchesPattern(value, pattern)).toBe(expected);
+  });
+});
+
+describe('appIdPatternProblem', () => {
+  it.each(['Nmeter', 'N*', 'Rcom.example.*', 'r*', '*', '*-app'])(
+    'accepts %s',
+    (pattern) => {
+      expect(appIdPatternProblem(pattern)).toBeUndefined();
+    },
+  );
+
+  it.each(['xyz', 'n*', 'Cmeter', '-N'])('refuses %s', (pattern) => {
+    expect(appIdPatternProblem(pattern)).toMatch(
+      `App-ID pattern "${pattern}" can never match`,
+    );
+  });
+});
+
+describe('originatorPatternProblem', () => {
+  it.each(['Csensor-*', 'C', 'S*', '*', '*-gw'])('accepts %s', (pattern) => {
+    expect(originatorPatternProblem(pattern)).toBeUndefined();
+  });
+
+  it.each(['sensor-*', 'c*', 'Nx', 'id-in'])('refuses %s', (pattern) => {
+    expect(originatorPatternProblem(pattern)).toMatch(
+      `originator pattern "${pattern}" can never match`,
+    );
   });
 });
 
