@@ -112,7 +112,11 @@ export class SignedAuthenticator implements Authenticator {
       throw unknownKey('keyid names no active enrollment');
     }
     if (enrollment.keyVersion !== keyVersion) {
-      throw unknownKey('keyid names a retired key version of the enrollment');
+      throw staleOrUnknown(
+        keyVersion,
+        enrollment.keyVersion,
+        'key version of the enrollment',
+      );
     }
     const hasFailures = await this.#checkLockout(enrollmentId, now);
     return {
@@ -144,7 +148,11 @@ export class SignedAuthenticator implements Authenticator {
       generation === registration.generation - 1 &&
       (registration.previousGenerationUntil ?? 0) > now;
     if (!current && !inGrace) {
-      throw unknownKey('keyid names a retired credential generation');
+      throw staleOrUnknown(
+        generation,
+        registration.generation,
+        'credential generation',
+      );
     }
     return {
       key: await this.#deps.derivation.registrationSecret({
@@ -158,7 +166,11 @@ export class SignedAuthenticator implements Authenticator {
 
   async #adminKey(keyVersion: number): Promise<ResolvedKey> {
     if (keyVersion !== this.#deps.adminKeyVersion) {
-      throw unknownKey('keyid names a retired operator key version');
+      throw staleOrUnknown(
+        keyVersion,
+        this.#deps.adminKeyVersion,
+        'operator key version',
+      );
     }
     return {
       key: await this.#deps.derivation.operatorCredential(keyVersion),
@@ -234,4 +246,20 @@ export class SignedAuthenticator implements Authenticator {
 
 function unknownKey(detail: string): SignatureError {
   return new SignatureError('unknown-keyid', detail);
+}
+
+/**
+ * The refusal of a keyid whose number is not the one in use: older ones
+ * were retired, newer ones were never issued.
+ */
+function staleOrUnknown(
+  given: number,
+  current: number,
+  what: string,
+): SignatureError {
+  return unknownKey(
+    given < current
+      ? `keyid names a retired ${what}`
+      : `keyid names an unknown ${what}, newer than the one in use`,
+  );
 }

@@ -180,6 +180,18 @@ describe('signed authenticator', () => {
     expect(error.message).toMatch(/retired credential generation/);
   });
 
+  it('refuses the key version before a rekey as retired', async () => {
+    await enrollments.replace({ ...enrollment, keyVersion: 2 });
+    const old = await derivation.masterCredential('plant-7', 1);
+
+    const error = await refusal(
+      authenticator.authenticate(request('enr:plant-7:1', old)),
+    );
+
+    expect(error.check).toBe('unknown-keyid');
+    expect(error.message).toMatch(/retired key version/);
+  });
+
   it('authenticates the operator credential as admin', async () => {
     const key = await derivation.operatorCredential(1);
 
@@ -192,10 +204,12 @@ describe('signed authenticator', () => {
 
   it.each([
     ['an unknown enrollment', 'enr:nobody:1', /no active enrollment/],
-    ['a retired key version', 'enr:plant-7:2', /retired key version/],
+    ['a retired key version', 'enr:plant-7:0', /retired key version/],
+    ['a future key version', 'enr:plant-7:2', /unknown key version/],
     ['an unknown registration', 'reg:Cnobody:0', /no live registration/],
-    ['a future generation', 'reg:Csensor-1:2', /retired credential/],
-    ['a retired operator key', 'adm:2', /retired operator key/],
+    ['a future generation', 'reg:Csensor-1:2', /unknown credential generation/],
+    ['a retired operator key', 'adm:0', /retired operator key version/],
+    ['a future operator key', 'adm:2', /unknown operator key version/],
     [
       'a keyid of no known shape',
       'test-shared-secret',
