@@ -23,6 +23,26 @@ export const SUPPORTED_RELEASES: readonly string[] = ['2a', '3', '4', '5'];
 /** Longest `X-M2M-RI` accepted, in characters. */
 export const MAX_REQUEST_ID_LENGTH = 1024;
 
+/**
+ * Longest `X-M2M-Origin` accepted, in characters.
+ *
+ * **choice**: room for an absolute AE-ID (SP-ID, CSE-ID and a 64-character
+ * stem) while keeping log lines short.
+ */
+export const MAX_ORIGINATOR_LENGTH = 256;
+
+const idPart = '[A-Za-z0-9._~-]+';
+
+/**
+ * One oneM2M ID of RFC 3986 unreserved characters: CSE-relative (`Cabc`,
+ * `id-in`), SP-relative (`/id-in`, `/id-in/Cabc`) or absolute
+ * (`//sp.example/id-in`, `//sp.example/id-in/Cabc`). Two values joined
+ * by a proxy (`Ca, Cb`) do not match.
+ */
+const singleId = new RegExp(
+  `^(?:(?://${idPart}/${idPart}|/${idPart})(?:/${idPart})?|${idPart})$`,
+);
+
 /** The oneM2M request parameters carried in HTTP headers. */
 export interface RequestHeaders {
   readonly operation: Operation;
@@ -47,9 +67,12 @@ export interface HeaderProgress {
  *
  * The checks run in a fixed order, so that a request breaking several rules
  * always gets the same code: method (`4005`), `X-M2M-RI` (`4000`),
- * `X-M2M-RVI` (`4001`), `Content-Type` (`4000` for a bad `ty`, `4015` for a
- * body that is not JSON), `X-M2M-Origin` (`4000`), `Accept` (`5207`),
- * `X-M2M-RET` (`4000` malformed, `4008` expired).
+ * `X-M2M-RVI` (`4000` for a list, `4001` absent or unsupported),
+ * `Content-Type` (`4000` for a bad `ty`, `4015` for a body that is not
+ * JSON), `X-M2M-Origin` (`4000` when missing where required, or not a
+ * single well-formed ID), `Accept` (`5207`), `X-M2M-RET` (`4000`
+ * malformed, `4008` expired). The Create rules on the originator
+ * (onem2m.md section 4) come later, in the registration.
  *
  * @param progress filled with the operation and request id as soon as each
  *   is known, so that a later failed check can still be logged with them.
@@ -135,6 +158,9 @@ function readReleaseVersion(value: string | undefined): string {
   if (value === undefined || value === '') {
     throw new ReleaseVersionNotSupportedError('X-M2M-RVI is required');
   }
+  if (value.includes(',')) {
+    throw new BadRequestError('X-M2M-RVI must name one release');
+  }
   if (!SUPPORTED_RELEASES.includes(value)) {
     throw new ReleaseVersionNotSupportedError(
       `release ${printable(value)} is not supported; use one of ${SUPPORTED_RELEASES.join(', ')}`,
@@ -185,8 +211,14 @@ function readOriginator(
   resourceType: number | undefined,
 ): string | undefined {
   const originator = value === '' ? undefined : value;
-  if (originator === undefined && resourceType !== 2) {
-    throw new BadRequestError('X-M2M-Origin is required');
+  if (originator === undefined) {
+    if (resourceType !== 2) {
+      throw new BadRequestError('X-M2M-Origin is required');
+    }
+    return undefined;
+  }
+  if (originator.length > MAX_ORIGINATOR_LENGTH || !singleId.test(originator)) {
+    throw new BadRequestError('X-M2M-Origin is malformed');
   }
   return originator;
 }

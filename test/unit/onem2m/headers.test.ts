@@ -34,6 +34,15 @@ function codeOf(action: () => unknown): number | undefined {
   }
 }
 
+function messageOf(action: () => unknown): string | undefined {
+  try {
+    action();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe('request headers', () => {
   it.each([
     ['POST', 'application/json;ty=2', 'create'],
@@ -231,4 +240,62 @@ describe('request headers', () => {
     expect(code).toBe(5207);
     expect(progress).toEqual({ operation: 'retrieve', requestId: 'r1' });
   });
+
+  it.each([
+    ['two joined stems', 'Ca, Cb'],
+    ['two stems joined without a space', 'Ca,Cb'],
+    ['a space', 'C a'],
+    ['a slash inside a stem', 'C/x'],
+    ['a trailing slash', '/id-in/'],
+    ['an SP-ID alone', '//example.com'],
+    ['three leading slashes', '///id-in'],
+    ['an empty segment', '/id-in//Ca'],
+    ['too many segments', '/id-in/Ca/Cb'],
+    ['a non-ASCII letter', 'Cl\u00e9'],
+    ['257 characters', `C${'a'.repeat(256)}`],
+  ])('returns 4000 for an originator with %s', (_case, origin) => {
+    const sent = request('GET', { 'x-m2m-origin': origin });
+
+    expect(messageOf(() => parseRequestHeaders(sent, now))).toBe(
+      'X-M2M-Origin is malformed',
+    );
+  });
+
+  it.each([
+    'Cabc',
+    'S_x~y.z-1',
+    'id-in',
+    'Xlight',
+    '/id-in',
+    '/id-in/Cabc',
+    '//example.com/id-in',
+    '//example.com/id-in/Cabc',
+  ])('accepts the well-formed originator %j', (origin) => {
+    const sent = request('GET', { 'x-m2m-origin': origin });
+
+    expect(parseRequestHeaders(sent, now).originator).toBe(origin);
+  });
+
+  it('checks the originator of a Create too', () => {
+    const sent = request('POST', {
+      'x-m2m-origin': 'Ca, Cb',
+      'content-type': 'application/json;ty=2',
+    });
+
+    expect(messageOf(() => parseRequestHeaders(sent, now))).toBe(
+      'X-M2M-Origin is malformed',
+    );
+  });
+
+  it.each(['4, 3', '4,3', '4, 4'])(
+    'returns 4000 for the doubled release %j',
+    (rvi) => {
+      const sent = request('GET', { 'x-m2m-rvi': rvi });
+
+      expect(codeOf(() => parseRequestHeaders(sent, now))).toBe(4000);
+      expect(messageOf(() => parseRequestHeaders(sent, now))).toBe(
+        'X-M2M-RVI must name one release',
+      );
+    },
+  );
 });

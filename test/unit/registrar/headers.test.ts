@@ -43,6 +43,46 @@ describe('request headers through the pipeline', () => {
     expect(json(response)['m2m:dbg']).toEqual(expect.any(String));
   });
 
+  it.each([
+    ['the <CSEBase>', '/cse-in'],
+    ['an <AE>', '/cse-in/lightApp'],
+  ])(
+    'returns 4000 for a Retrieve of %s from joined originators',
+    async (_case, path) => {
+      const { registrar } = harness();
+      await registrar.handle(createRequest('Ca', aeBody({ rn: 'lightApp' })));
+
+      const response = await registrar.handle(
+        request({ path, headers: { 'x-m2m-origin': 'Ca, Cb' } }),
+      );
+
+      expect(rsc(response)).toBe(4000);
+      expect(json(response)['m2m:dbg']).toBe('X-M2M-Origin is malformed');
+    },
+  );
+
+  it('returns 4000 for a Create from joined originators', async () => {
+    const { registrar, store } = harness();
+
+    const response = await registrar.handle(createRequest('Ca, Cb'));
+
+    expect(rsc(response)).toBe(4000);
+    expect(json(response)['m2m:dbg']).toBe('X-M2M-Origin is malformed');
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('returns 4000 for a doubled X-M2M-RVI', async () => {
+    const { registrar } = harness();
+
+    const response = await registrar.handle(
+      request({ headers: { 'x-m2m-origin': 'Cx', 'x-m2m-rvi': '4, 3' } }),
+    );
+
+    expect(rsc(response)).toBe(4000);
+    expect(response.status).toBe(400);
+    expect(json(response)['m2m:dbg']).toBe('X-M2M-RVI must name one release');
+  });
+
   it('returns 4000 for a ty that is not a number on a Create', async () => {
     const { registrar } = harness();
 
