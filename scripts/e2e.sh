@@ -83,6 +83,7 @@ PY
 }
 
 ministack_pid=''
+ministack_tmp=''
 # MiniStack runs in a process group of its own (setsid), so that stopping
 # it also stops the Lambda worker processes it started.
 stop_ministack() {
@@ -98,6 +99,7 @@ stop_ministack() {
   kill -KILL -- "-$ministack_pid" 2>/dev/null || true
   wait "$ministack_pid" 2>/dev/null || true
   ministack_pid=''
+  [ -z "$ministack_tmp" ] || rm -rf "$ministack_tmp"
 }
 trap stop_ministack EXIT
 # An interrupted run exits (running the EXIT trap) with the usual status.
@@ -120,8 +122,14 @@ start_ministack() {
   local port="$1"
   log "starting MiniStack on 127.0.0.1:${port} (log: .ministack/ministack.log)"
   # BIND_HOST keeps every listener on loopback; the default is 0.0.0.0.
-  BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" MINISTACK_HOST=localhost \
-    LAMBDA_EXECUTOR=local AUTH="${M2M_E2E_AUTH:-false}" \
+  # Its temporary files (unpacked Lambda code) go to a folder of this run,
+  # removed with it, instead of piling up in /tmp. Not under the project:
+  # its package.json ("type": "module") would change how the emulator's
+  # own .js runners load.
+  ministack_tmp="$(mktemp -d "${TMPDIR:-/tmp}/m2m-e2e-XXXXXX")"
+  TMPDIR="$ministack_tmp" BIND_HOST=127.0.0.1 GATEWAY_PORT="$port" \
+    MINISTACK_HOST=localhost LAMBDA_EXECUTOR=local \
+    AUTH="${M2M_E2E_AUTH:-false}" \
     setsid "$python" -m ministack >"$state/ministack.log" 2>&1 &
   ministack_pid=$!
   for _ in $(seq 1 60); do
