@@ -149,11 +149,3 @@ export class NotAcceptableError extends OneM2mError {
     this.name = 'NotAcceptableError';
   }
 }
-
-/** `5001`: the request is valid oneM2M that this registrar does not serve. */
-export class NotImplementedError extends OneM2mError {
-  public constructor(message: string) {
-    super(Rsc.NOT_IMPLEMENTED, message);
-    this.name = 'NotImplementedError';
-  }
-}
