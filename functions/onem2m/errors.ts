@@ -134,14 +134,6 @@ export class AppRuleValidationError extends OneM2mError {
   }
 }
 
-/** `5103`: none of the AE's points of access answered. */
-export class TargetNotReachableError extends OneM2mError {
-  public constructor(message: string) {
-    super(Rsc.TARGET_NOT_REACHABLE, message);
-    this.name = 'TargetNotReachableError';
-  }
-}
-
 /** `5207`: the caller accepts no representation this CSE can produce. */
 export class NotAcceptableError extends OneM2mError {
   public constructor(message: string) {
