@@ -1,10 +1,19 @@
+import type { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { AeClient } from '#registrar/client/ae-client.ts';
+import { readCredentialMember } from '#registrar/client/credential-member.ts';
 import {
-  RegistrarRejectedError,
-  TransportError,
-} from '#registrar/client/errors.ts';
-import type { Credential } from '#registrar/client/request.ts';
+  type Credential,
+  type PreparedRequest,
+  prepareRequest,
+} from '#registrar/client/request.ts';
+import {
+  BenchTransportError,
+  keepAliveAgent,
+  sendPrepared,
+} from './bench-http.ts';
+
+/** Longest wait for one answer, milliseconds. */
+const TIMEOUT_MS = 10_000;
 
 /** How much load {@link runLoad} makes. */
 export interface LoadOptions {
@@ -36,6 +45,10 @@ export interface PhaseResult {
   readonly errors: Readonly<Record<string, number>>;
   /** Server CPU time per successful request, milliseconds. */
   readonly serverCpuMsPerRequest: number;
+  /** The bench's own CPU time per request while sending, milliseconds. */
+  readonly clientCpuMsPerRequest: number;
+  /** The bench's CPU time per request to prepare and sign, before. */
+  readonly signingCpuMsPerRequest: number;
 }
 
 /** What {@link runLoad} measured. */
@@ -46,10 +59,43 @@ export interface LoadResult {
   readonly totalSeconds: number;
 }
 
+/** A registered AE: its identity and the secret it signs with. */
+interface Registered {
+  readonly aei: string;
+  readonly rn: string;
+  readonly credential: Credential;
+}
+
+/** An answer that is not the one expected: counted as `client`. */
+class UnexpectedAnswerError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
+/** An answer with an unexpected `X-M2M-RSC`: counted under that code. */
+class RscError extends Error {
+  public readonly rsc: number;
+
+  public constructor(rsc: number) {
+    super(`answered ${rsc}`);
+    this.name = 'RscError';
+    this.rsc = rsc;
+  }
+}
+
 /**
  * Registers `aes` AEs with the master credential, then retrieves each
  * registered one once with its own secret, at most `concurrency` requests
  * in flight.
+ *
+ * Each request is prepared and signed exactly as `AeClient` does it
+ * (`prepareRequest`, hence `signRequest`), but all of a phase's requests
+ * are signed before the phase's clock starts, and sent with `node:http`
+ * over keep-alive connections, so that the load generator, which shares
+ * the machine with the server, takes as little CPU as it can while the
+ * server is measured. Every answer's `X-M2M-RSC` and body are checked.
  */
 export async function runLoad(
   baseUrl: string,
@@ -58,33 +104,115 @@ export async function runLoad(
   serverCpuSeconds: () => number,
 ): Promise<LoadResult> {
   const deadline = performance.now() + options.maxSeconds * 1000;
-  const clients = Array.from(
-    { length: options.aes },
-    () => new AeClient({ baseUrl }),
-  );
-  const registered: AeClient[] = [];
+  const agent = keepAliveAgent(options.concurrency);
   const settings = {
     concurrency: options.concurrency,
     deadline,
     serverCpuSeconds,
   };
-  const registrations = await phase(clients, settings, async (client) => {
-    await client.register(
-      { api: 'Nbench', rr: false, srv: ['4'] },
-      {
-        enrollment,
+  try {
+    const registered: Registered[] = [];
+    const registrations = await phase(
+      settings,
+      () =>
+        Array.from({ length: options.aes }, () =>
+          registrationRequest(baseUrl, enrollment),
+        ),
+      async (prepared) => {
+        const answer = await expectAnswer(agent, prepared, 2001);
+        registered.push(registeredFrom(answer));
       },
     );
-    registered.push(client);
-  });
-  const retrieves = await phase(registered, settings, async (client) => {
-    await client.retrieve();
-  });
-  return {
-    registrations,
-    retrieves,
-    totalSeconds: registrations.seconds + retrieves.seconds,
-  };
+    const retrieves = await phase(
+      settings,
+      () =>
+        registered.map((ae) => ({
+          ae,
+          prepared: retrieveRequest(baseUrl, ae),
+        })),
+      async ({ ae, prepared }) => {
+        const answer = await expectAnswer(agent, prepared, 2000);
+        if (aeOf(answer).aei !== ae.aei) {
+          throw new UnexpectedAnswerError('retrieved another AE');
+        }
+      },
+    );
+    return {
+      registrations,
+      retrieves,
+      totalSeconds: registrations.seconds + retrieves.seconds,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+function registrationRequest(
+  baseUrl: string,
+  enrollment: Credential,
+): PreparedRequest {
+  return prepareRequest(
+    baseUrl,
+    {
+      method: 'POST',
+      path: '/cse-in',
+      ty: 2,
+      body: { 'm2m:ae': { api: 'Nbench', rr: false, srv: ['4'] } },
+    },
+    { credential: enrollment },
+  );
+}
+
+function retrieveRequest(baseUrl: string, ae: Registered): PreparedRequest {
+  return prepareRequest(
+    baseUrl,
+    {
+      method: 'GET',
+      path: `/cse-in/${encodeURIComponent(ae.rn)}`,
+      origin: ae.aei,
+    },
+    { credential: ae.credential },
+  );
+}
+
+/** Sends `prepared`; its JSON body when `X-M2M-RSC` is `rsc`. */
+async function expectAnswer(
+  agent: Agent,
+  prepared: PreparedRequest,
+  rsc: number,
+): Promise<Record<string, unknown>> {
+  const answer = await sendPrepared(agent, prepared, TIMEOUT_MS);
+  if (answer.rsc !== rsc) {
+    throw Number.isInteger(answer.rsc)
+      ? new RscError(answer.rsc)
+      : new UnexpectedAnswerError('no X-M2M-RSC');
+  }
+  const body: unknown = JSON.parse(answer.text);
+  if (typeof body !== 'object' || body === null) {
+    throw new UnexpectedAnswerError('the body is not a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function aeOf(body: Record<string, unknown>): Record<string, unknown> {
+  const ae = body['m2m:ae'];
+  if (typeof ae !== 'object' || ae === null) {
+    throw new UnexpectedAnswerError('the answer has no m2m:ae');
+  }
+  return ae as Record<string, unknown>;
+}
+
+function registeredFrom(body: Record<string, unknown>): Registered {
+  const ae = aeOf(body);
+  const credential = readCredentialMember(body);
+  if (
+    typeof ae.aei !== 'string' ||
+    typeof ae.rn !== 'string' ||
+    credential === undefined
+  ) {
+    throw new UnexpectedAnswerError('the registration answer is incomplete');
+  }
+  return { aei: ae.aei, rn: ae.rn, credential };
 }
 
 /** How a phase runs, and how it reads the server's CPU time. */
@@ -95,12 +223,18 @@ interface PhaseSettings {
   readonly serverCpuSeconds: () => number;
 }
 
-/** Runs `task` on every item, `concurrency` at a time, until `deadline`. */
+/**
+ * Prepares the phase's items (untimed), then runs `task` on every item,
+ * `concurrency` at a time, until `deadline`.
+ */
 async function phase<T>(
-  items: readonly T[],
   settings: PhaseSettings,
+  prepare: () => readonly T[],
   task: (item: T) => Promise<void>,
 ): Promise<PhaseResult> {
+  const signingCpu = process.cpuUsage();
+  const items = prepare();
+  const signingMs = cpuMs(process.cpuUsage(signingCpu));
   const { concurrency, deadline } = settings;
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
@@ -120,12 +254,16 @@ async function phase<T>(
     }
   };
   const cpuBefore = settings.serverCpuSeconds();
+  const clientCpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, worker),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuMs = (settings.serverCpuSeconds() - cpuBefore) * 1000;
+  const clientMs = cpuMs(process.cpuUsage(clientCpu));
+  const serverMs = (settings.serverCpuSeconds() - cpuBefore) * 1000;
+  const perRequest = (ms: number, count: number) =>
+    count === 0 ? 0 : round(ms / count, 3);
   return {
     attempted: next,
     ok: latencies.length,
@@ -133,16 +271,21 @@ async function phase<T>(
     perSecond: seconds > 0 ? Math.round(latencies.length / seconds) : 0,
     latencyMs: percentiles(latencies),
     errors,
-    serverCpuMsPerRequest:
-      latencies.length === 0 ? 0 : round(cpuMs / latencies.length, 2),
+    serverCpuMsPerRequest: perRequest(serverMs, latencies.length),
+    clientCpuMsPerRequest: perRequest(clientMs, next),
+    signingCpuMsPerRequest: perRequest(signingMs, items.length),
   };
 }
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 function failureKind(error: unknown): string {
-  if (error instanceof RegistrarRejectedError) {
+  if (error instanceof RscError) {
     return String(error.rsc);
   }
-  return error instanceof TransportError ? 'transport' : 'client';
+  return error instanceof BenchTransportError ? 'transport' : 'client';
 }
 
 /** p50, p99 and max of `values` (nearest rank), rounded to 0.1 ms. */

@@ -44,8 +44,11 @@ function phaseLine(name: string, phase: PhaseResult): string {
     `${name.padEnd(14)} ${String(phase.perSecond).padStart(6)}/s  ` +
       `${phase.ok}/${phase.attempted} ok in ${phase.seconds.toFixed(2)} s  ` +
       `p50 ${p50} ms  p99 ${p99} ms  max ${max} ms`,
-    `${''.padEnd(14)} server CPU ${phase.serverCpuMsPerRequest} ms/request, ` +
-      `errors: ${errors === '' ? 'none' : errors}`,
+    `${''.padEnd(14)} CPU per request: server ` +
+      `${phase.serverCpuMsPerRequest} ms, bench ` +
+      `${phase.clientCpuMsPerRequest} ms sending + ` +
+      `${phase.signingCpuMsPerRequest} ms signing (before the clock)`,
+    `${''.padEnd(14)} errors: ${errors === '' ? 'none' : errors}`,
   ].join('\n');
 }
 
