@@ -34,7 +34,10 @@ venv="$root/.venv"
 state="$root/.ministack"
 mkdir -p "$state"
 
-log() { echo "e2e: $*" >&2; }
+# The script's own stderr, kept on fd 3 so that messages of a trap reach
+# it even while a step's output is redirected to its log.
+exec 3>&2
+log() { echo "e2e: $*" >&3; }
 
 # The Python that runs MiniStack, with PYTHONPATH when installed by --target.
 python="$venv/bin/python"
@@ -102,10 +105,32 @@ stop_ministack() {
   [ -z "$ministack_tmp" ] || rm -rf "$ministack_tmp"
 }
 trap stop_ministack EXIT
-# An interrupted run exits (running the EXIT trap) with the usual status.
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+
+# The long steps run in the background while the script waits for them:
+# bash runs a trap only between commands, and `wait` is one it can leave
+# at once. An interrupted run stops the step, then exits (running the
+# EXIT trap) with the usual status.
+step_pid=''
+interrupted() {
+  [ -z "$step_pid" ] || kill -TERM "$step_pid" 2>/dev/null || true
+  exit "$1"
+}
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
+trap 'interrupted 129' HUP
+
+# step SECONDS COMMAND...: runs COMMAND in the project folder, at most
+# SECONDS (124 when it outlived them), and returns its status.
+step() {
+  local seconds="$1"
+  shift
+  (cd "$root" && exec timeout --kill-after=10 "$seconds" "$@") &
+  step_pid=$!
+  local status=0
+  wait "$step_pid" || status=$?
+  step_pid=''
+  return "$status"
+}
 
 healthy() {
   "$python" - "$1" <<'PY'
@@ -152,8 +177,7 @@ limit() {
   local seconds="$1" logfile="$2"
   shift 2
   local status=0
-  (cd "$root" && timeout --kill-after=10 "$seconds" "$@") \
-    >"$logfile" 2>&1 || status=$?
+  step "$seconds" "$@" >"$logfile" 2>&1 || status=$?
   if [ "$status" -ne 0 ]; then
     [ "$status" -eq 124 ] && log "timed out after ${seconds} s: $*"
     tail -40 "$logfile" >&2
@@ -215,7 +239,6 @@ export M2M_E2E_BASE_URL M2M_E2E_TABLE_NAME M2M_E2E_SIGNED_API_HOST \
   M2M_E2E_SIGNED_STACK
 log "running the end-to-end suite against ${M2M_E2E_BASE_URL}"
 status=0
-(cd "$root" && timeout --kill-after=10 300 \
-  vitest run --config test/e2e/vitest.config.ts) || status=$?
+step 300 vitest run --config test/e2e/vitest.config.ts || status=$?
 [ "$status" -ne 124 ] || log "the suite timed out after 300 s"
 exit "$status"
