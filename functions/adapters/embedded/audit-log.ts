@@ -46,19 +46,23 @@ export class SqliteAuditLog implements AuditLog {
 
   /** @inheritdoc */
   public async append(record: AuditRecord): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO audit (aei, action, at, actor, request_id, details)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.aei,
-        record.action,
-        record.at,
-        record.actor,
-        record.requestId ?? null,
-        record.details === undefined ? null : JSON.stringify(record.details),
-      );
+    const details =
+      record.details === undefined ? null : JSON.stringify(record.details);
+    await this.#database.write(() =>
+      this.#database
+        .statement(
+          `INSERT INTO audit (aei, action, at, actor, request_id, details)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          record.aei,
+          record.action,
+          record.at,
+          record.actor,
+          record.requestId ?? null,
+          details,
+        ),
+    );
   }
 
   /** @inheritdoc */

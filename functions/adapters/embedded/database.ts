@@ -38,6 +38,18 @@ export interface EmbeddedDatabase {
    * other statement of this connection may interleave with it.
    */
   transaction<T>(work: () => T): T;
+  /**
+   * Runs `work` in a write transaction shared with the other writes queued
+   * in the same turn of the event loop (group commit), and resolves with
+   * its result once that transaction has committed.
+   *
+   * Each `work` runs inside its own savepoint: when it throws, only its
+   * changes are undone and its promise rejects with its error, while the
+   * others commit. One commit for many requests' writes saves most of the
+   * per-commit cost (locks, WAL frame headers) under load. `work` must be
+   * synchronous.
+   */
+  write<T>(work: () => T): Promise<T>;
   /** Closes the connection; later calls do nothing. */
   close(): void;
 }
@@ -56,6 +68,7 @@ export function openDatabase(dataDir: string): EmbeddedDatabase {
   connection.exec('PRAGMA synchronous = NORMAL');
   const applied = new Set<string>();
   const statements = new Map<string, StatementSync>();
+  const writes = new WriteQueue(connection);
   let open = true;
 
   return {
@@ -87,12 +100,111 @@ export function openDatabase(dataDir: string): EmbeddedDatabase {
         throw error;
       }
     },
+    write(work) {
+      return writes.enqueue(work);
+    },
     close() {
       if (!open) {
         return;
       }
       open = false;
+      writes.flush();
       connection.close();
     },
   };
+}
+
+/** A write waiting for the next group commit. */
+interface QueuedWrite {
+  readonly work: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/** What one queued write gave: its result, or the error it threw. */
+type Outcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
+
+/**
+ * The group commit behind {@link EmbeddedDatabase.write}: writes queued
+ * during one turn of the event loop run in one transaction at the next
+ * check phase (`setImmediate`), each in a savepoint of its own.
+ */
+class WriteQueue {
+  readonly #connection: DatabaseSync;
+  #queue: QueuedWrite[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+
+  public constructor(connection: DatabaseSync) {
+    this.#connection = connection;
+  }
+
+  public enqueue<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Runs and commits every queued write now. */
+  public flush(): void {
+    clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) {
+      return;
+    }
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.#commit(batch);
+    } catch (error) {
+      for (const write of batch) {
+        write.reject(error);
+      }
+      return;
+    }
+    batch.forEach((write, index) => {
+      const outcome = outcomes[index] as Outcome;
+      if (outcome.ok) {
+        write.resolve(outcome.value);
+      } else {
+        write.reject(outcome.error);
+      }
+    });
+  }
+
+  #commit(batch: readonly QueuedWrite[]): Outcome[] {
+    const connection = this.#connection;
+    connection.exec('BEGIN IMMEDIATE');
+    try {
+      const outcomes = batch.map((write) => this.#runOne(write));
+      connection.exec('COMMIT');
+      return outcomes;
+    } catch (error) {
+      if (connection.isTransaction) {
+        connection.exec('ROLLBACK');
+      }
+      throw error;
+    }
+  }
+
+  #runOne(write: QueuedWrite): Outcome {
+    const connection = this.#connection;
+    connection.exec('SAVEPOINT queued_write');
+    try {
+      const value = write.work();
+      connection.exec('RELEASE queued_write');
+      return { ok: true, value };
+    } catch (error) {
+      connection.exec('ROLLBACK TO queued_write');
+      connection.exec('RELEASE queued_write');
+      return { ok: false, error };
+    }
+  }
 }

@@ -47,24 +47,30 @@ export class SqliteFailureCounters implements FailureCounters {
     at: number,
     forgetBefore: number,
   ): Promise<FailureRecord> {
-    const row = this.#database
-      .statement(
-        `INSERT INTO credential_failures (subject, count, last_failure_at)
-         VALUES (?, 1, ?)
-         ON CONFLICT (subject) DO UPDATE SET
-           count = CASE WHEN last_failure_at < ? THEN 1 ELSE count + 1 END,
-           last_failure_at = excluded.last_failure_at
-         RETURNING count, last_failure_at`,
-      )
-      .get(subject, at, forgetBefore) as unknown as FailureRow;
+    const row = await this.#database.write(
+      () =>
+        this.#database
+          .statement(
+            `INSERT INTO credential_failures (subject, count, last_failure_at)
+             VALUES (?, 1, ?)
+             ON CONFLICT (subject) DO UPDATE SET
+               count = CASE WHEN last_failure_at < ? THEN 1
+                 ELSE count + 1 END,
+               last_failure_at = excluded.last_failure_at
+             RETURNING count, last_failure_at`,
+          )
+          .get(subject, at, forgetBefore) as unknown as FailureRow,
+    );
     return toRecord(row);
   }
 
   /** @inheritdoc */
   public async clear(subject: string): Promise<void> {
-    this.#database
-      .statement('DELETE FROM credential_failures WHERE subject = ?')
-      .run(subject);
+    await this.#database.write(() =>
+      this.#database
+        .statement('DELETE FROM credential_failures WHERE subject = ?')
+        .run(subject),
+    );
   }
 }
 

@@ -21,7 +21,9 @@ const SWEEP_EVERY = 500;
  * One upsert claims a pair: it inserts, or takes over a row whose time is
  * up, and changes nothing when the pair is still remembered. Rows whose
  * time is up are swept every few hundred claims, which bounds the table by
- * the request rate times the skew window.
+ * the request rate times the skew window. Claims made in the same turn of
+ * the event loop share one commit (`EmbeddedDatabase.write`); a claim is
+ * answered only once it is committed.
  */
 export class SqliteReplayGuard implements ReplayGuard {
   readonly #database: EmbeddedDatabase;
@@ -34,21 +36,23 @@ export class SqliteReplayGuard implements ReplayGuard {
   }
 
   /** @inheritdoc */
-  public async claim(
+  public claim(
     keyid: string,
     nonce: string,
     until: number,
     now: number,
   ): Promise<boolean> {
-    this.#sweepNowAndThen(now);
-    const result = this.#database
-      .statement(
-        `INSERT INTO used_nonces (keyid, nonce, until) VALUES (?, ?, ?)
-         ON CONFLICT (keyid, nonce) DO UPDATE SET until = excluded.until
-         WHERE used_nonces.until <= ?`,
-      )
-      .run(keyid, nonce, until, now);
-    return result.changes === 1;
+    return this.#database.write(() => {
+      this.#sweepNowAndThen(now);
+      const result = this.#database
+        .statement(
+          `INSERT INTO used_nonces (keyid, nonce, until) VALUES (?, ?, ?)
+           ON CONFLICT (keyid, nonce) DO UPDATE SET until = excluded.until
+           WHERE used_nonces.until <= ?`,
+        )
+        .run(keyid, nonce, until, now);
+      return result.changes === 1;
+    });
   }
 
   #sweepNowAndThen(now: number): void {

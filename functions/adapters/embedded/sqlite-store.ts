@@ -49,7 +49,7 @@ export class SqliteRegistrationStore implements RegistrationStore {
   /** @inheritdoc */
   public async insert(registration: Registration): Promise<void> {
     const db = this.#database;
-    this.#database.transaction(() => {
+    await this.#database.write(() => {
       if (this.#exists('aei', registration.aei)) {
         throw new StemTakenError(registration.aei);
       }
@@ -92,20 +92,23 @@ export class SqliteRegistrationStore implements RegistrationStore {
     if (registration.version !== expectedVersion + 1) {
       throw new VersionConflictError(registration.aei);
     }
-    const result = this.#database
-      .statement(
-        `UPDATE registrations
-         SET version = ?, expires_at = ?, record = ?
-         WHERE aei = ? AND version = ? AND rn = ?`,
-      )
-      .run(
-        registration.version,
-        registration.expiresAt,
-        JSON.stringify(registration),
-        registration.aei,
-        expectedVersion,
-        registration.rn,
-      );
+    const record = JSON.stringify(registration);
+    const result = await this.#database.write(() =>
+      this.#database
+        .statement(
+          `UPDATE registrations
+           SET version = ?, expires_at = ?, record = ?
+           WHERE aei = ? AND version = ? AND rn = ?`,
+        )
+        .run(
+          registration.version,
+          registration.expiresAt,
+          record,
+          registration.aei,
+          expectedVersion,
+          registration.rn,
+        ),
+    );
     if (result.changes !== 1) {
       throw new VersionConflictError(registration.aei);
     }
@@ -113,9 +116,11 @@ export class SqliteRegistrationStore implements RegistrationStore {
 
   /** @inheritdoc */
   public async remove(aei: string, expectedVersion: number): Promise<boolean> {
-    const result = this.#database
-      .statement('DELETE FROM registrations WHERE aei = ? AND version = ?')
-      .run(aei, expectedVersion);
+    const result = await this.#database.write(() =>
+      this.#database
+        .statement('DELETE FROM registrations WHERE aei = ? AND version = ?')
+        .run(aei, expectedVersion),
+    );
     return result.changes === 1;
   }
 

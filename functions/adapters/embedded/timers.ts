@@ -93,14 +93,17 @@ export class SqliteExpiryTimers implements ExpiryTimers {
 
   /** @inheritdoc */
   public async arm(aei: string, at: number): Promise<void> {
-    this.#database
-      .statement(
-        `INSERT INTO expiry_timers (aei, due_at, token, attempts)
-         VALUES (?, ?, ?, 0)
-         ON CONFLICT (aei) DO UPDATE SET
-           due_at = excluded.due_at, token = excluded.token, attempts = 0`,
-      )
-      .run(aei, at, randomUUID());
+    const token = randomUUID();
+    await this.#database.write(() =>
+      this.#database
+        .statement(
+          `INSERT INTO expiry_timers (aei, due_at, token, attempts)
+           VALUES (?, ?, ?, 0)
+           ON CONFLICT (aei) DO UPDATE SET
+             due_at = excluded.due_at, token = excluded.token, attempts = 0`,
+        )
+        .run(aei, at, token),
+    );
     if (this.#isIdle() && (this.#scheduledAt ?? Infinity) > at) {
       this.#schedule(at);
     }
@@ -108,9 +111,11 @@ export class SqliteExpiryTimers implements ExpiryTimers {
 
   /** @inheritdoc */
   public async disarm(aei: string): Promise<void> {
-    this.#database
-      .statement('DELETE FROM expiry_timers WHERE aei = ?')
-      .run(aei);
+    await this.#database.write(() =>
+      this.#database
+        .statement('DELETE FROM expiry_timers WHERE aei = ?')
+        .run(aei),
+    );
   }
 
   /**
