@@ -23,6 +23,11 @@ export interface LoadOptions {
   readonly concurrency: number;
   /** No request starts after this many seconds from the first. */
   readonly maxSeconds: number;
+  /**
+   * Registrations sent before the measured phases and left out of every
+   * figure, so that the server's code is compiled and its caches filled.
+   */
+  readonly warmup: number;
 }
 
 /** Latency percentiles of a phase's successful requests, milliseconds. */
@@ -53,6 +58,8 @@ export interface PhaseResult {
 
 /** What {@link runLoad} measured. */
 export interface LoadResult {
+  /** The warm-up registrations, left out of the other figures. */
+  readonly warmup: PhaseResult;
   readonly registrations: PhaseResult;
   readonly retrieves: PhaseResult;
   /** Wall-clock seconds of both phases. */
@@ -111,6 +118,14 @@ export async function runLoad(
     serverCpuSeconds,
   };
   try {
+    const warmup = await phase(
+      settings,
+      () =>
+        Array.from({ length: options.warmup }, () =>
+          registrationRequest(baseUrl, enrollment),
+        ),
+      (prepared) => expectAnswer(agent, prepared, 2001).then(() => undefined),
+    );
     const registered: Registered[] = [];
     const registrations = await phase(
       settings,
@@ -138,6 +153,7 @@ export async function runLoad(
       },
     );
     return {
+      warmup,
       registrations,
       retrieves,
       totalSeconds: registrations.seconds + retrieves.seconds,

@@ -16,6 +16,7 @@ export interface BenchReport extends LoadResult {
     readonly aes: number;
     readonly concurrency: number;
     readonly maxSeconds: number;
+    readonly warmup: number;
     readonly serverLogLevel: string;
   };
   /** CPU seconds used during the load: server process, bench process. */
@@ -58,8 +59,10 @@ export function formatReport(report: BenchReport): string {
   return `${[
     `m2m-registrar bench: ${options.aes} AEs, concurrency ` +
       `${options.concurrency}, signed, HTTP on 127.0.0.1 ` +
-      `(server log level ${options.serverLogLevel})`,
+      `(server log level ${options.serverLogLevel}` +
+      `${options.warmup === 0 ? '' : `, after ${options.warmup} warm-up registrations`})`,
     '',
+    ...(options.warmup === 0 ? [] : [phaseLine('warm-up', report.warmup)]),
     phaseLine('registrations', report.registrations),
     phaseLine('retrieves', report.retrieves),
     `${'total'.padEnd(14)} ${report.totalSeconds.toFixed(2)} s`,
