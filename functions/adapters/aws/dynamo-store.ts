@@ -31,11 +31,54 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 
 /**
- * Attempts of a transaction that DynamoDB cancels for a conflict with a
- * concurrent one on the same items; the retry then sees the winner's write
- * and fails its condition, which is the answer the caller needs.
+ * Attempts of a transaction that DynamoDB cancels for a passing reason.
+ *
+ * With {@link transactionBackoff} the pauses between them add up to at
+ * most 1.5 s, far below the functions' timeouts and API Gateway's 30 s.
  */
-const TRANSACTION_ATTEMPTS = 4;
+export const TRANSACTION_ATTEMPTS = 5;
+
+/** The first back-off step, in milliseconds. */
+const BACKOFF_BASE_MS = 50;
+
+/** The largest back-off step, in milliseconds. */
+const BACKOFF_CAP_MS = 800;
+
+/**
+ * Cancellation reasons that a later attempt may not meet.
+ *
+ * A conflict with a concurrent transaction on the same items: the retry
+ * sees the winner's write and fails its condition, which is the answer the
+ * caller needs. Throttling and throughput limits: DynamoDB reports them
+ * per item inside the cancellation, and the SDK does not retry those.
+ */
+const PASSING_REASONS: ReadonlySet<string> = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * The pause before retrying a cancelled transaction, in milliseconds.
+ *
+ * Capped exponential back-off with full jitter: a random share (`random`
+ * in [0, 1)) of 50 ms doubled for each attempt made, at most 800 ms, so
+ * that instances retrying together spread out.
+ */
+export function transactionBackoff(
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+  return Math.floor(random() * step);
+}
+
+/** How the store waits between attempts; tests replace it. */
+export interface StoreOptions {
+  /** @default a timer of `ms` milliseconds */
+  readonly pause?: (ms: number) => Promise<void>;
+}
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -63,11 +106,17 @@ type CancellationCodes = ReadonlyArray<string | undefined>;
 export class DynamoRegistrationStore implements RegistrationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #pause: (ms: number) => Promise<void>;
 
   /** Uses `client` on the table named `table`. */
-  public constructor(client: DynamoDBDocumentClient, table: string) {
+  public constructor(
+    client: DynamoDBDocumentClient,
+    table: string,
+    options: StoreOptions = {},
+  ) {
     this.#client = client;
     this.#table = table;
+    this.#pause = options.pause ?? ((ms) => sleep(ms));
   }
 
   /** @inheritdoc */
@@ -279,6 +328,9 @@ export class DynamoRegistrationStore implements RegistrationStore {
   /**
    * Runs one transaction; `undefined` when it committed, else the reason
    * code of each item when DynamoDB cancelled it on a condition.
+   *
+   * A cancellation for a passing reason is retried with back-off; when the
+   * attempts are spent it throws an error that names every reason.
    */
   async #transact(
     items: TransactItems,
@@ -294,13 +346,13 @@ export class DynamoRegistrationStore implements RegistrationStore {
           throw error;
         }
         const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (
-          !codes.includes('TransactionConflict') ||
-          attempt >= TRANSACTION_ATTEMPTS
-        ) {
+        if (!isPassing(codes)) {
           return codes;
         }
-        await sleep(attempt * 10 + Math.random() * 20);
+        if (attempt >= TRANSACTION_ATTEMPTS) {
+          throw cancelled(codes, attempt);
+        }
+        await this.#pause(transactionBackoff(attempt));
       }
     }
   }
@@ -310,9 +362,19 @@ function pageSize(limit: number): number {
   return Math.max(1, Math.min(Math.trunc(limit), MAX_PAGE));
 }
 
-function cancelled(codes: CancellationCodes): Error {
+/** Whether no condition failed and some item met a passing reason. */
+function isPassing(codes: CancellationCodes): boolean {
+  return (
+    !codes.includes('ConditionalCheckFailed') &&
+    codes.some((code) => code !== undefined && PASSING_REASONS.has(code))
+  );
+}
+
+function cancelled(codes: CancellationCodes, attempts = 1): Error {
   const reasons = codes.map((code) => code ?? 'None').join(', ');
-  return new Error(`DynamoDB cancelled the transaction: ${reasons}`);
+  return new Error(
+    `DynamoDB cancelled the transaction after ${attempts} attempts: ${reasons}`,
+  );
 }
 
 function registrationItem(registration: Registration): Item {

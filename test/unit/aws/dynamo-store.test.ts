@@ -10,7 +10,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoRegistrationStore } from '#registrar/adapters/aws/dynamo-store.ts';
+import {
+  DynamoRegistrationStore,
+  TRANSACTION_ATTEMPTS,
+  transactionBackoff,
+} from '#registrar/adapters/aws/dynamo-store.ts';
 import {
   NameTakenError,
   StemTakenError,
@@ -59,9 +63,17 @@ const registrationItem = {
 
 const nameItem = { pk: 'NAME#sensor', sk: 'NAME', aei: 'Cdev1', ttl };
 
+/** Back-off pauses the store asked for, in milliseconds. */
+let pauses: number[] = [];
+
+/** A store whose back-off is recorded instead of waited for. */
 function store(): DynamoRegistrationStore {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  return new DynamoRegistrationStore(client, table);
+  return new DynamoRegistrationStore(client, table, {
+    pause: async (ms) => {
+      pauses.push(ms);
+    },
+  });
 }
 
 function cancelledWith(...codes: string[]): TransactionCanceledException {
@@ -79,6 +91,7 @@ function transactInput(call = 0) {
 describe('DynamoRegistrationStore', () => {
   beforeEach(() => {
     dynamo.reset();
+    pauses = [];
   });
 
   describe('insert', () => {
@@ -147,7 +160,100 @@ describe('DynamoRegistrationStore', () => {
       const attempt = store().insert(registration);
 
       await expect(attempt).rejects.toThrow(/TransactionConflict/);
-      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(4);
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(
+        TRANSACTION_ATTEMPTS,
+      );
+    });
+  });
+
+  describe('a transaction cancelled for throughput', () => {
+    const throughputCodes = [
+      'ThrottlingError',
+      'ProvisionedThroughputExceeded',
+      'RequestLimitExceeded',
+    ];
+
+    it.each(throughputCodes)(
+      'is retried after a pause when an item reports %s',
+      async (code) => {
+        dynamo
+          .on(TransactWriteCommand)
+          .rejectsOnce(cancelledWith('None', code))
+          .resolves({});
+
+        await store().insert(registration);
+
+        expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+        expect(pauses).toHaveLength(1);
+      },
+    );
+
+    it.each(throughputCodes)(
+      'fails naming %s once the attempts are spent',
+      async (code) => {
+        dynamo.on(TransactWriteCommand).rejects(cancelledWith(code, 'None'));
+
+        const attempt = store().insert(registration);
+
+        await expect(attempt).rejects.toThrow(
+          new RegExp(`${TRANSACTION_ATTEMPTS} attempts.*${code}, None`),
+        );
+        expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(
+          TRANSACTION_ATTEMPTS,
+        );
+        expect(pauses).toHaveLength(TRANSACTION_ATTEMPTS - 1);
+      },
+    );
+
+    it('is retried on removal too', async () => {
+      dynamo.on(GetCommand).resolves({ Item: registrationItem });
+      dynamo
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelledWith('ThrottlingError', 'None'))
+        .resolves({});
+
+      const removed = await store().remove('Cdev1', 1);
+
+      expect(removed).toBe(true);
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    });
+
+    it('is not retried when a condition already failed', async () => {
+      dynamo
+        .on(TransactWriteCommand)
+        .rejects(cancelledWith('ConditionalCheckFailed', 'ThrottlingError'));
+
+      const attempt = store().insert(registration);
+
+      await expect(attempt).rejects.toBeInstanceOf(StemTakenError);
+      expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    });
+  });
+
+  describe('transactionBackoff', () => {
+    it.each([
+      [1, 0, 0],
+      [1, 0.999, 50],
+      [2, 0.999, 100],
+      [3, 0.999, 200],
+      [9, 0.999, 800],
+    ])(
+      'pauses at most the capped exponential step (attempt %i, draw %f)',
+      (attempt, draw, most) => {
+        const pause = transactionBackoff(attempt, () => draw);
+
+        expect(pause).toBeLessThanOrEqual(most);
+        expect(pause).toBeGreaterThanOrEqual(Math.floor(most * 0.99));
+      },
+    );
+
+    it('keeps the whole retry budget far below the 10 s function timeout', () => {
+      let total = 0;
+      for (let attempt = 1; attempt < TRANSACTION_ATTEMPTS; attempt++) {
+        total += transactionBackoff(attempt, () => 0.999_999);
+      }
+
+      expect(total).toBeLessThan(2_000);
     });
   });
 

@@ -98,21 +98,22 @@ describe('a registration over the AWS adapters', () => {
     expect(leftovers()).toEqual(nothingLeft);
   });
 
-  it('answers 2001 after retrying a transaction that met a concurrent one', async () => {
+  it.each([
+    ['met a concurrent one', 'TransactionConflict'],
+    ['was throttled', 'ThrottlingError'],
+    ['exceeded the provisioned throughput', 'ProvisionedThroughputExceeded'],
+  ])('answers 2001 after retrying a transaction that %s', async (_, code) => {
     const { registrar } = registrarOverAws('open');
-    let conflicts = 1;
+    let cancellations = 1;
     cloud.fault = (name) => {
-      if (name !== 'TransactWriteItems' || conflicts === 0) {
+      if (name !== 'TransactWriteItems' || cancellations === 0) {
         return undefined;
       }
-      conflicts -= 1;
+      cancellations -= 1;
       return new TransactionCanceledException({
         message: 'Transaction cancelled',
         $metadata: {},
-        CancellationReasons: [
-          { Code: 'TransactionConflict' },
-          { Code: 'None' },
-        ],
+        CancellationReasons: [{ Code: code }, { Code: 'None' }],
       });
     };
 
