@@ -7,6 +7,7 @@ import {
   StackLookupError,
 } from '#registrar/adapters/aws/stack-outputs.ts';
 import { openEmbeddedSecurity } from '#registrar/adapters/embedded/security.ts';
+import { SettingError } from '#registrar/commons/settings.ts';
 import { createJsonLogger, logLevelFrom } from '#registrar/local/logger.ts';
 import { composeEmbeddedRegistrar } from '#registrar/local/runtime.ts';
 import type { AuditLog } from '#registrar/ports/audit.ts';
@@ -117,6 +118,7 @@ async function openAwsBackend(
   env: Env,
   logger: Logger,
 ): Promise<OperatorBackend> {
+  await requireRegion();
   const stack = (env.M2M_STACK ?? '').trim();
   const names = stack === '' ? {} : await stackVariables(stack);
   const settings = readAwsSettings({ ...env, ...names }, 'expiry');
@@ -140,6 +142,25 @@ async function openAwsBackend(
       clients.scheduler.destroy();
     },
   };
+}
+
+/**
+ * Fails with a {@link SettingError} when the SDK finds no usable region
+ * (`AWS_REGION`, or the profile's `region`), before any AWS call.
+ */
+async function requireRegion(): Promise<void> {
+  const client = new CloudFormationClient({});
+  try {
+    await client.config.region();
+  } catch {
+    throw new SettingError(
+      'AWS_REGION',
+      'no valid AWS region is set (set AWS_REGION, or region in the ' +
+        'AWS profile)',
+    );
+  } finally {
+    client.destroy();
+  }
 }
 
 async function stackVariables(stack: string): Promise<Record<string, string>> {

@@ -71,10 +71,22 @@ async function describe(client: CloudFormationClient, stackName: string) {
     }
     return stack;
   } catch (error) {
-    // CloudFormation reports a missing stack as a ValidationException.
-    if ((error as Error).name === 'ValidationException') {
+    if (isMissingStack(error)) {
       throw new StackLookupError(`no stack ${stackName}`);
     }
     throw error;
   }
+}
+
+/**
+ * CloudFormation (a query-protocol service) reports a missing stack as a
+ * `ValidationError` "Stack with id X does not exist"; other validation
+ * errors (a malformed name) are not about a missing stack.
+ */
+function isMissingStack(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationError' &&
+    /does not exist/.test(error.message)
+  );
 }

@@ -40,6 +40,16 @@ function stackWith(shown: typeof outputs) {
   };
 }
 
+/** What CloudFormation's query protocol answers for a bad request. */
+function validationError(message: string) {
+  return new CloudFormationServiceException({
+    name: 'ValidationError',
+    $fault: 'client',
+    $metadata: {},
+    message,
+  });
+}
+
 describe('readStackVariables', () => {
   beforeEach(() => cloudFormation.reset());
 
@@ -61,19 +71,24 @@ describe('readStackVariables', () => {
   });
 
   it('names the stack when CloudFormation does not know it', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(
-      new CloudFormationServiceException({
-        name: 'ValidationException',
-        $fault: 'client',
-        $metadata: {},
-        message: 'Stack with id Nope does not exist',
-      }),
-    );
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(validationError('Stack with id Nope does not exist'));
 
     const lookup = readStackVariables(client, 'Nope');
 
     await expect(lookup).rejects.toBeInstanceOf(StackLookupError);
     await expect(lookup).rejects.toThrow('no stack Nope');
+  });
+
+  it('passes on a validation error that is not about a missing stack', async () => {
+    const message = "1 validation error detected: Value 'b@d' at 'stackName'";
+    cloudFormation.on(DescribeStacksCommand).rejects(validationError(message));
+
+    const lookup = readStackVariables(client, 'b@d');
+
+    await expect(lookup).rejects.toThrow(message);
+    await expect(lookup).rejects.not.toBeInstanceOf(StackLookupError);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GenerateMacCommand } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backendKind } from '#registrar/cli/backend.ts';
 import { main } from '#registrar/cli/main.ts';
 import { createKeyDerivation } from '#registrar/security/derivation.ts';
@@ -54,6 +54,8 @@ function json(text: string): any {
 }
 
 beforeEach(() => {
+  // The SDK resolves the region from the process, not from `env`.
+  vi.stubEnv('AWS_REGION', env.AWS_REGION);
   cloud.reset();
   clock.time = START;
   cloudFormation.reset();
@@ -70,6 +72,10 @@ beforeEach(() => {
       },
     ],
   });
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
 });
 
 describe('backendKind', () => {
@@ -193,7 +199,7 @@ describe('operator commands against a stack (--stack)', () => {
   it('fails with exit status 1 naming a stack CloudFormation does not know', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
       Object.assign(new Error('Stack with id Nope does not exist'), {
-        name: 'ValidationException',
+        name: 'ValidationError',
       }),
     );
 
@@ -203,6 +209,31 @@ describe('operator commands against a stack (--stack)', () => {
     expect(listed.err).toBe('m2m-registrar: no stack Nope\n');
     expect(cloud.dynamo.calls()).toHaveLength(0);
   });
+
+  it.each([
+    ['unset', undefined],
+    ['empty', ''],
+  ])(
+    'fails with exit status 2 naming AWS_REGION when it is %s',
+    async (_, region) => {
+      vi.stubEnv('AWS_REGION', region);
+      vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+      vi.stubEnv('AWS_PROFILE', undefined);
+      vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+
+      const listed = await run(
+        'registration',
+        'list',
+        '--stack',
+        'M2mRegistrar',
+      );
+
+      expect(listed.code).toBe(2);
+      expect(listed.err).toMatch(/^m2m-registrar: AWS_REGION: .*\n$/);
+      expect(listed.err.split('\n')).toHaveLength(2);
+      expect(cloudFormation.calls()).toHaveLength(0);
+    },
+  );
 });
 
 describe('operator commands against a stack (function variables)', () => {
