@@ -488,9 +488,11 @@ export class RegistrarStack extends Stack {
   }
 
   /**
-   * The HTTP API: one greedy route covers every path form of the oneM2M
+   * The HTTP API: a greedy route covers every path form of the oneM2M
    * binding (`/cse-in`, `/cse-in/<rn>`, `/<ri>`, `/~/<cse-id>/...`,
-   * `/_/<sp-id>/<cse-id>/...`, `/-/<rn>`), any method.
+   * `/_/<sp-id>/<cse-id>/...`, `/-/<rn>`), any method; `ANY /` covers the
+   * root, which `{proxy+}` does not match. Both reach the api function, so
+   * every path is answered by the pipeline with a oneM2M code.
    */
   private httpApi(
     api: RegistrarFunction,
@@ -501,11 +503,10 @@ export class RegistrarStack extends Stack {
       description: 'm2m-registrar: oneM2M HTTP binding',
       createDefaultStage: false,
     });
-    httpApi.addRoutes({
-      path: '/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('Registrar', api.function),
-    });
+    const integration = new HttpLambdaIntegration('Registrar', api.function);
+    for (const path of ['/', '/{proxy+}']) {
+      httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration });
+    }
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy,

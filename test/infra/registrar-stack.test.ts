@@ -642,13 +642,27 @@ describe('RegistrarStack', () => {
   });
 
   describe('HTTP API', () => {
-    it('sends any method on any path to the api function', () => {
+    it('sends any method on any path, the root included, to the api function', () => {
       const api = logicalId(template, 'AWS::Lambda::Function', 'ApiFunction');
+      const routes = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route'),
+      );
 
-      template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: 'ANY /{proxy+}',
-      });
+      expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
+        'ANY /',
+        'ANY /{proxy+}',
+      ]);
+      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+      expect(
+        Object.keys(
+          template.findResources('AWS::Lambda::Permission', {
+            Properties: { Principal: 'apigateway.amazonaws.com' },
+          }),
+        ),
+      ).toHaveLength(2);
+      expect(
+        new Set(routes.map((route) => JSON.stringify(route.Properties.Target))),
+      ).toHaveProperty('size', 1);
       template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
         PayloadFormatVersion: '2.0',
@@ -748,6 +762,7 @@ describe('RegistrarStack', () => {
           `Serverless::Serverless-LambdaLatestVersion @ Registrar/${fn}/Function/Resource`,
         ]),
         'AwsSolutions::AwsSolutions-APIG4 @ Registrar/HttpApi/ANY--{proxy+}/Resource',
+        'AwsSolutions::AwsSolutions-APIG4 @ Registrar/HttpApi/ANY--/Resource',
         'Serverless::Serverless-LambdaDLQ @ Registrar/Api/Function/Resource',
         'Serverless::Serverless-LambdaDLQ @ Registrar/Sweep/Function/Resource',
         'Serverless::Serverless-LambdaAsyncFailureDestination @ Registrar/Expiry/Function/EventInvokeConfig/Resource',
