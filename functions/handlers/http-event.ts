@@ -5,6 +5,41 @@ import type {
 import { MAX_BODY_BYTES } from '#registrar/onem2m/body.ts';
 import type { HttpRequest, HttpResponse } from '#registrar/onem2m/message.ts';
 
+/** The most top-level key names {@link eventShape} reports. */
+const SHAPE_KEYS = 10;
+
+/**
+ * Whether `event` has what {@link toHttpRequest} reads of an HTTP API
+ * payload 2.0 event: `requestContext.http.method` and `rawPath`, strings.
+ * A direct Invoke or another trigger may send anything else.
+ */
+export function isHttpApiEvent(
+  event: unknown,
+): event is APIGatewayProxyEventV2 {
+  const candidate = event as {
+    rawPath?: unknown;
+    requestContext?: { http?: { method?: unknown } };
+  } | null;
+  return (
+    typeof candidate?.rawPath === 'string' &&
+    typeof candidate.requestContext?.http?.method === 'string'
+  );
+}
+
+/**
+ * What may be logged of an event that is not an HTTP API request: its
+ * type and its first top-level key names, never a value.
+ */
+export function eventShape(event: unknown): Record<string, unknown> {
+  if (event === null || typeof event !== 'object') {
+    return { type: event === null ? 'null' : typeof event };
+  }
+  if (Array.isArray(event)) {
+    return { type: 'array', length: event.length };
+  }
+  return { type: 'object', keys: Object.keys(event).slice(0, SHAPE_KEYS) };
+}
+
 /**
  * The request an HTTP API (payload format 2.0) event carries.
  *

@@ -162,6 +162,40 @@ describe('api handler', () => {
     expect(metric).toHaveBeenCalledWith('requests', 'Count', 1);
   });
 
+  it.each([
+    ['an empty object', {}],
+    ['null', null],
+    ['a string', 'secret-looking text'],
+    ['a payload 1.0 event', { httpMethod: 'GET', path: '/cse-in' }],
+    [
+      'an event without rawPath',
+      { requestContext: { http: { method: 'GET' } } },
+    ],
+  ])('answers 4000 to %s, logging its shape only', async (_, event) => {
+    const { handler } = await loadHandler();
+    const { powertoolsLogger } = await import(
+      '#registrar/handlers/observability.ts'
+    );
+    const logged = vi.spyOn(powertoolsLogger, 'error');
+
+    const result = await handler(
+      event as unknown as Parameters<typeof handler>[0],
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(400);
+    expect(result.headers?.['X-M2M-RSC']).toBe('4000');
+    expect(JSON.parse(String(result.body))['m2m:dbg']).toMatch(/HTTP API/);
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(logged).toHaveBeenCalledWith(
+      'malformed api event',
+      expect.objectContaining({ type: expect.any(String) }),
+    );
+    expect(JSON.stringify(logged.mock.calls)).not.toMatch(
+      /secret-looking|\/cse-in|"GET"/,
+    );
+  });
+
   it('fails at cold start naming a missing variable', async () => {
     vi.resetModules();
     stubFunctionEnvironment();

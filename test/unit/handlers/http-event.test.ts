@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
+  eventShape,
+  isHttpApiEvent,
   operationOf,
   toHttpRequest,
   toResult,
@@ -120,5 +122,42 @@ describe('operationOf', () => {
     const result = operationOf(request);
 
     expect(result).toBe(operation);
+  });
+});
+
+describe('isHttpApiEvent', () => {
+  it('accepts a payload 2.0 event', () => {
+    expect(isHttpApiEvent(httpEvent({ rawPath: '/cse-in' }))).toBe(true);
+  });
+
+  it.each([
+    ['{}', {}],
+    ['undefined', undefined],
+    ['a payload 1.0 event', { httpMethod: 'GET', path: '/' }],
+    ['a numeric rawPath', { rawPath: 1, requestContext: { http: {} } }],
+  ])('refuses %s', (_, event) => {
+    expect(isHttpApiEvent(event)).toBe(false);
+  });
+});
+
+describe('eventShape', () => {
+  it.each([
+    [null, { type: 'null' }],
+    ['text', { type: 'string' }],
+    [[1, 2], { type: 'array', length: 2 }],
+    [
+      { aei: 'Csecret', poa: ['http://x'] },
+      { type: 'object', keys: ['aei', 'poa'] },
+    ],
+  ])('reports %j as %j, no value', (event, shape) => {
+    expect(eventShape(event)).toEqual(shape);
+  });
+
+  it('reports at most ten key names', () => {
+    const event = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`k${i}`, i]),
+    );
+
+    expect(eventShape(event).keys).toHaveLength(10);
   });
 });
