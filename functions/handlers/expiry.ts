@@ -39,13 +39,14 @@ export function expiryHandler(registrar: Registrar) {
       countExpiry('malformed');
       return;
     }
+    let ended: boolean;
     try {
-      await registrar.expire(event.aei);
+      ended = await registrar.expire(event.aei);
     } catch (cause) {
       countExpiry('failed');
       throw cause;
     }
-    countExpiry('done');
+    countExpiry(ended ? 'expired' : 'skipped');
   };
 }
 

@@ -36,8 +36,14 @@ export function countRequest(operation: string, rsc: string): void {
   metrics.addMetric('requests', MetricUnit.Count, 1);
 }
 
-/** Counts one expiry callback (`expiries`) by its outcome. */
-export function countExpiry(outcome: 'done' | 'failed' | 'malformed'): void {
+/**
+ * Counts one expiry callback (`expiries`) by its outcome: `expired` (it
+ * de-registered the AE), `skipped` (not due, already gone, or renewed),
+ * `failed` (thrown, to be retried) or `malformed` (dropped).
+ */
+export function countExpiry(
+  outcome: 'expired' | 'skipped' | 'failed' | 'malformed',
+): void {
   metrics.addDimensions({ operation: 'expire', outcome });
   metrics.addMetric('expiries', MetricUnit.Count, 1);
 }

@@ -250,7 +250,10 @@ export async function startLocalRuntime(
     await embedded.close();
     throw error;
   }
-  timers.start((aei) => registrar.expire(aei));
+  // The embedded timers need not know whether a firing ended anything.
+  timers.start(async (aei) => {
+    await registrar.expire(aei);
+  });
   return {
     url,
     dataDir: resolve(settings.dataDir),

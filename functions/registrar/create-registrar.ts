@@ -32,12 +32,14 @@ export function createRegistrar(deps: RegistrarDependencies): Registrar {
  * The removal is conditional on the version read, so a renewal that wins
  * the race leaves the registration alive. Failures are logged and thrown,
  * so that the timer service can try again.
+ *
+ * @returns whether this call de-registered `aei`.
  */
-async function expire(runtime: Runtime, aei: string): Promise<void> {
+async function expire(runtime: Runtime, aei: string): Promise<boolean> {
   try {
     const found = await runtime.store.findByAei(aei);
     if (found === undefined || !isExpired(found, runtime.clock.now())) {
-      return;
+      return false;
     }
     const ended = await deregister(runtime, found, {
       action: 'expired',
@@ -46,6 +48,7 @@ async function expire(runtime: Runtime, aei: string): Promise<void> {
     if (ended) {
       runtime.logger.info('registration expired', { aei });
     }
+    return ended;
   } catch (cause) {
     runtime.logger.error('expiry failed', { aei, cause });
     throw cause;

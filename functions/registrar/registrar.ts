@@ -55,8 +55,12 @@ export interface Registrar {
    * Called by an expiry timer: de-registers `aei` exactly as a Delete does
    * when, and only when, its stored registration has expired. A late,
    * repeated or stale call does nothing.
+   *
+   * @returns `true` when this call de-registered `aei`; `false` when it
+   *   did nothing (not due, already gone, renewed or changed meanwhile).
+   *   Callers that only need it done may ignore it.
    */
-  expire(aei: string): Promise<void>;
+  expire(aei: string): Promise<boolean>;
 
   /**
    * Operator revocation: ends the registration of `aei` as a Delete does.

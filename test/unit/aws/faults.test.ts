@@ -180,14 +180,25 @@ describe('a registration over the AWS adapters', () => {
     expect(leftovers()).toEqual(nothingLeft);
   });
 
+  it('reports an early expiry call as doing nothing', async () => {
+    const { registrar } = registrarOverAws('open');
+    await registrar.handle(createAe('Clight', 'lightApp'));
+
+    const ended = await registrar.expire('Clight');
+
+    expect(ended).toBe(false);
+    expect(leftovers().registrations).toBe(1);
+  });
+
   it('ends a registration on a late expiry and ignores a repeated one', async () => {
     const { registrar } = registrarOverAws('open');
     await registrar.handle(createAe('Clight', 'lightApp'));
     clock.time = START + 2 * 3_600_000;
 
-    await registrar.expire('Clight');
-    await registrar.expire('Clight');
+    const first = await registrar.expire('Clight');
+    const repeated = await registrar.expire('Clight');
 
+    expect([first, repeated]).toEqual([true, false]);
     expect(leftovers()).toEqual(nothingLeft);
     const audit = cloud.itemsUnder('AUDIT#Clight').map((item) => item.action);
     expect(audit).toEqual(['registered', 'expired']);

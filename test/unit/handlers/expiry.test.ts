@@ -109,6 +109,25 @@ describe('expiry handler', () => {
     expect(scheduler.calls()).toHaveLength(0);
   });
 
+  it.each([
+    ['expired', 'an expired registration', storedItem(now - 1)],
+    ['skipped', 'a renewed registration', storedItem(now + 60_000)],
+    ['skipped', 'a registration that is gone', undefined],
+  ])('counts the outcome %s for %s', async (outcome, _, item) => {
+    dynamo.on(GetCommand).resolves(item === undefined ? {} : { Item: item });
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    const handler = await loadHandler();
+    const { metrics } = await import('#registrar/handlers/observability.ts');
+    const dimensions = vi.spyOn(metrics, 'addDimensions');
+
+    await handler({ aei: 'Clight' }, lambdaContext());
+
+    expect(dimensions).toHaveBeenCalledWith({ operation: 'expire', outcome });
+    dimensions.mockRestore();
+  });
+
   it('drops a malformed event without touching anything', async () => {
     const handler = await loadHandler();
 

@@ -34,7 +34,7 @@ function registrar(expire: Registrar['expire']): Registrar {
 describe('sweepExpired', () => {
   it('expires every registration due now, up to its limit', async () => {
     const listExpiring = vi.fn(async () => [due('Ca'), due('Cb')]);
-    const expire = vi.fn(async () => undefined);
+    const expire = vi.fn(async () => true);
 
     const result = await sweepExpired({
       registrar: registrar(expire),
@@ -53,6 +53,7 @@ describe('sweepExpired', () => {
       if (aei === 'Ca') {
         throw new Error('unavailable');
       }
+      return true;
     });
 
     const result = await sweepExpired({
