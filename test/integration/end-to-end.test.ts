@@ -14,8 +14,10 @@ import { defineEndToEndSuite } from '../e2e/suite.ts';
  * The end-to-end suite against the embedded server: the same suite
  * `npm run test:e2e` runs against the stack on the emulator.
  *
- * Known gap: the registrar runs open (M2M_SECURITY=open) until the
- * embedded runtime composes signed mode; then the suite gets a signer.
+ * Known gap: this shared suite runs open (M2M_SECURITY=open) here and on
+ * the emulator; signed mode has its own suites (test/integration/security,
+ * test/e2e/emulated-signed.test.ts). Giving the shared suite a signer would
+ * run the same cases signed in both places.
  */
 let runtime: LocalRuntime | undefined;
 let dataDir = '';
