@@ -12,7 +12,12 @@ export interface Ending {
 
 /**
  * Ends `registration` the one way Delete, revocation and expiry share:
- * remove it if it is still at the loaded version, disarm its timer, audit.
+ * disarm its timer, remove it if it is still at the loaded version, audit.
+ *
+ * The timer goes first because timers are named by stem: once the record
+ * is gone, the stem may be registered again at once, and a late disarm
+ * would remove the new registration's timer. When a concurrent write wins
+ * instead (a renewal), the timer is armed again at the stored expiry.
  *
  * Once the record is gone the registration has ended, so a failing disarm
  * or audit is logged at error and does not undo it: a stale timer finds
@@ -31,14 +36,15 @@ export async function deregister(
   ending: Ending,
 ): Promise<boolean> {
   const { aei } = registration;
-  const removed = await runtime.store.remove(aei, registration.version);
-  if (!removed) {
-    return false;
-  }
   try {
     await runtime.timers.disarm(aei);
   } catch (cause) {
     runtime.logger.error('expiry timer not disarmed', { aei, cause });
+  }
+  const removed = await runtime.store.remove(aei, registration.version);
+  if (!removed) {
+    await rearm(runtime, aei);
+    return false;
   }
   try {
     await runtime.audit.append({
@@ -56,4 +62,16 @@ export async function deregister(
     });
   }
   return true;
+}
+
+/** Arms the timer again for whatever registration of `aei` won the race. */
+async function rearm(runtime: Runtime, aei: string): Promise<void> {
+  try {
+    const current = await runtime.store.findByAei(aei);
+    if (current !== undefined) {
+      await runtime.timers.arm(aei, current.expiresAt);
+    }
+  } catch (cause) {
+    runtime.logger.error('expiry timer not re-armed', { aei, cause });
+  }
 }

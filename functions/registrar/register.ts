@@ -263,11 +263,8 @@ async function compensate(
   registration: Registration,
 ): Promise<void> {
   const { aei } = registration;
-  try {
-    await runtime.store.remove(aei, registration.version);
-  } catch (cause) {
-    runtime.logger.error('failed registration not removed', { aei, cause });
-  }
+  // Disarm while the record still holds the stem: after the remove, the
+  // stem may be registered again, and its timer has the same name.
   try {
     await runtime.timers.disarm(aei);
   } catch (cause) {
@@ -275,6 +272,11 @@ async function compensate(
       aei,
       cause,
     });
+  }
+  try {
+    await runtime.store.remove(aei, registration.version);
+  } catch (cause) {
+    runtime.logger.error('failed registration not removed', { aei, cause });
   }
 }
 

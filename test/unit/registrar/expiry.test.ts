@@ -395,3 +395,51 @@ describe('an expired holder of a stem used as a name', () => {
     expect(await store.findByAei('Cfirst')).toBeUndefined();
   });
 });
+
+describe('the expiry timer around a de-registration', () => {
+  it('keeps the timer of a registration that takes the stem right after the removal', async () => {
+    const { registrar, store, timers, clock } = harness();
+    await registrar.handle(createRequest('Clight'));
+    clock.advance(DEFAULT_LIFETIME_MS);
+    const remove = store.remove.bind(store);
+    let registeredAgain = false;
+    store.remove = async (aei, version) => {
+      const removed = await remove(aei, version);
+      if (removed && !registeredAgain) {
+        registeredAgain = true;
+        await registrar.handle(createRequest('Clight'));
+      }
+      return removed;
+    };
+
+    await registrar.expire('Clight');
+
+    const next = await store.findByAei('Clight');
+    expect(registeredAgain).toBe(true);
+    expect(next?.expiresAt).toBe(clock.now() + DEFAULT_LIFETIME_MS);
+    expect(timers.armedAt('Clight')).toBe(next?.expiresAt);
+  });
+
+  it('arms the timer again when a renewal wins against the removal', async () => {
+    const { registrar, store, timers, clock } = harness();
+    await registrar.handle(createRequest('Clight'));
+    clock.advance(DEFAULT_LIFETIME_MS);
+    const stale = await store.findByAei('Clight');
+    if (stale === undefined) throw new Error('not registered');
+    const renewedUntil = clock.now() + 60_000;
+    await store.replace({ ...stale, expiresAt: renewedUntil, version: 2 }, 1);
+    await timers.arm('Clight', renewedUntil);
+    const find = store.findByAei.bind(store);
+    let reads = 0;
+    store.findByAei = async (aei) => {
+      reads += 1;
+      return reads === 1 ? stale : find(aei);
+    };
+
+    const ended = await registrar.expire('Clight');
+
+    expect(ended).toBe(false);
+    expect((await store.findByAei('Clight'))?.version).toBe(2);
+    expect(timers.armedAt('Clight')).toBe(renewedUntil);
+  });
+});
